@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AppConfig } from '@scf/config';
+import { ConfigModule } from '@scf/config/config.module';
+import { DatabaseModule } from '@scf/database';
+import { IdentityModule } from '@scf/identity';
+import { QueueModule } from '@scf/queue';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { HealthController } from './health/health.controller';
+import { ProblemFilter } from './http/problem.filter';
+import { OrganisationsController } from './organisations/organisations.controller';
+
+/** The HTTP application: controllers over the bounded-context libraries. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig) {
+    return {
+      module: ApiModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule.forApi(), TerminusModule, IdentityModule],
+      controllers: [AuthController, OrganisationsController, HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

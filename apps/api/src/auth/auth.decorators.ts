@@ -1,0 +1,24 @@
+import { createParamDecorator, ExecutionContext, SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Actor, Role } from '@scf/identity';
+import { Problem } from '../http/problem';
+
+export const PUBLIC_ROUTE = 'scf:public';
+export const ROLES = 'scf:roles';
+
+/** The route needs no token (login, health, docs). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/** The route needs a user holding at least one of these roles. */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(
+    SetMetadata(ROLES, roles),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ type: Problem, description: 'missing, invalid, expired or revoked token' }),
+    ApiForbiddenResponse({ type: Problem, description: `requires one of: ${roles.join(', ')}` }),
+  );
+
+/** The authenticated actor of the request. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  return context.switchToHttp().getRequest().actor;
+});

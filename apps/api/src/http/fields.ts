@@ -1,0 +1,50 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+
+/**
+ * Field decorators shared by the DTOs. They check the shape; the currency-aware rules (minor-unit
+ * precision, positivity) are checked by libs/core's parseAmount where the currency is known.
+ */
+export const AMOUNT_PATTERN = /^\d{1,16}(\.\d{1,4})?$/;
+export const RATE_PATTERN = /^(0(\.\d{1,8})?|1(\.0{1,8})?)$/;
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+export const AmountField = (description: string, example = '1000000.00', optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ type: String, description, example }) : ApiProperty({ type: String, description, example }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Matches(AMOUNT_PATTERN, { message: '$property must be a positive decimal string with at most the currency\'s minor-unit decimals' }),
+  );
+
+export const RateField = (description: string, example = '0.0385', optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ type: String, description, example }) : ApiProperty({ type: String, description, example }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Matches(RATE_PATTERN, { message: '$property must be a decimal fraction string between 0 and 1, e.g. "0.0385"' }),
+  );
+
+export const DateField = (description: string, example = '2026-05-27', optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ type: String, format: 'date', description, example }) : ApiProperty({ type: String, format: 'date', description, example }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Matches(DATE_PATTERN, { message: '$property must be a date YYYY-MM-DD' }),
+  );
+
+export const CurrencyField = () =>
+  applyDecorators(
+    ApiProperty({ description: 'ISO 4217 code', example: 'CNY' }),
+    IsString(),
+    Length(3, 3),
+    Matches(/^[A-Z]{3}$/, { message: '$property must be an ISO 4217 code such as CNY' }),
+  );
+
+export const IdField = (description: string, optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ format: 'uuid', description }) : ApiProperty({ format: 'uuid', description }),
+    ...(optional ? [IsOptional()] : []),
+    IsUUID('all', { message: '$property must be a UUID' }),
+  );

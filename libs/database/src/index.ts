@@ -1,0 +1,6 @@
+export * from './database.module';
+export * from './data-source-options';
+export * from './snake-naming.strategy';
+export * from './ensure-database';
+export * from './clock.service';
+export * from './migrate';

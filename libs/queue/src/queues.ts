@@ -1,0 +1,61 @@
+import { JobsOptions } from 'bullmq';
+
+/** Every queue, job name and payload in one place; the worker refuses to start if one has no handler. */
+export const QUEUES = {
+  OFFERS: 'offers',
+  SCHEDULED: 'scheduled',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const JOBS = {
+  /** Price and open offers for receivables of one program (all that lack one when ids are omitted). */
+  GENERATE_OFFERS: 'offers.generate',
+  /** Pricing or limits of a program changed: supersede its open offers and price them again. */
+  REPRICE_PROGRAM: 'offers.reprice-program',
+  /** Daily: expire stale offers, re-price those whose value date has moved. */
+  DAILY_OFFERS: 'scheduled.daily-offers',
+  /** Daily: mark financings overdue after maturity + grace and accrue penalty interest. */
+  DAILY_FINANCING: 'scheduled.daily-financing',
+} as const;
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+export interface GenerateOffersJob {
+  programId: string;
+  receivableIds?: string[];
+}
+export interface RepriceProgramJob {
+  programId: string;
+  pricingVersion: number;
+}
+export interface DailyJob {
+  /** The business date to run for; the worker's clock when omitted. */
+  businessDate?: string;
+}
+
+export interface JobPayloads {
+  [JOBS.GENERATE_OFFERS]: GenerateOffersJob;
+  [JOBS.REPRICE_PROGRAM]: RepriceProgramJob;
+  [JOBS.DAILY_OFFERS]: DailyJob;
+  [JOBS.DAILY_FINANCING]: DailyJob;
+}
+
+export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
+  [JOBS.GENERATE_OFFERS]: QUEUES.OFFERS,
+  [JOBS.REPRICE_PROGRAM]: QUEUES.OFFERS,
+  [JOBS.DAILY_OFFERS]: QUEUES.SCHEDULED,
+  [JOBS.DAILY_FINANCING]: QUEUES.SCHEDULED,
+};
+
+/** At-least-once delivery with backoff; failed jobs are kept for inspection. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Daily schedules (UTC). Job schedulers are upserted, so several workers register them safely. */
+export const DAILY_SCHEDULES: { job: JobName; pattern: string }[] = [
+  { job: JOBS.DAILY_OFFERS, pattern: '5 0 * * *' },
+  { job: JOBS.DAILY_FINANCING, pattern: '15 0 * * *' },
+];
