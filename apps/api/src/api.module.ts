@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuditModule } from '@scf/audit';
 import { AppConfig } from '@scf/config';
 import { ConfigModule } from '@scf/config/config.module';
 import { DatabaseModule } from '@scf/database';
@@ -11,6 +12,10 @@ import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { OrganisationsController } from './organisations/organisations.controller';
+import { ProgramsApiModule } from './programs/programs-api.module';
+import { ReceivablesApiModule } from './invoices/receivables-api.module';
+import { OffersApiModule } from './offers/offers-api.module';
+import { FinancingApiModule } from './financing/financing-api.module';
 
 /** The HTTP application: controllers over the bounded-context libraries. */
 @Module({})
@@ -18,7 +23,18 @@ export class ApiModule {
   static forRoot(config: AppConfig) {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule.forApi(), TerminusModule, IdentityModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        QueueModule.forApi(),
+        AuditModule,
+        TerminusModule,
+        IdentityModule,
+        ProgramsApiModule,
+        ReceivablesApiModule,
+        OffersApiModule,
+        FinancingApiModule,
+      ],
       controllers: [AuthController, OrganisationsController, HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

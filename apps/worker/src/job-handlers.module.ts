@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
-import { JOB_HANDLERS } from '@scf/queue';
+import { DailyFinancingHandler, FinancingModule } from '@scf/financing';
+import { DailyOffersHandler, GenerateOffersHandler, OffersModule, RepriceProgramHandler } from '@scf/offers';
+import { JOB_HANDLERS, JobHandler } from '@scf/queue';
+
+const HANDLERS = [GenerateOffersHandler, RepriceProgramHandler, DailyOffersHandler, DailyFinancingHandler];
 
 /** Collects one handler per job name from the context libraries (see JobRegistry). */
 @Module({
-  providers: [{ provide: JOB_HANDLERS, useValue: [] }],
+  imports: [OffersModule, FinancingModule],
+  providers: [{ provide: JOB_HANDLERS, inject: HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers }],
   exports: [JOB_HANDLERS],
 })
 export class JobHandlersModule {}

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@scf/audit';
 import { AppConfig } from '@scf/config';
 import { ConfigModule } from '@scf/config/config.module';
 import { DatabaseModule } from '@scf/database';
@@ -14,7 +15,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule.forWorker(), JobHandlersModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule.forWorker(), AuditModule, JobHandlersModule],
       providers: [JobRegistry, OffersProcessor, ScheduledProcessor, Schedules],
     };
   }

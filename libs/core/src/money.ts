@@ -140,7 +140,7 @@ export function roundedQuotient(
   const numerator = numerators.reduce<DecimalJs>((acc, v) => acc.times(toDecimal(v)), new Exact(1));
   const denominator = denominators.reduce<DecimalJs>((acc, v) => acc.times(toDecimal(v)), new Exact(1));
   if (denominator.isZero()) throw new RangeError('roundedQuotient: division by zero');
-  const quotient = new Exact(numerator).dividedBy(denominator);
+  const quotient = numerator.dividedBy(denominator);
   return new Decimal(quotient.toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP));
 }
 

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ChainedEvent, eventHash, GENESIS_HASH } from './event-hash';
+
+export interface BusinessEvent {
+  /** The chain: the program id for everything inside a program, else the organisation id. */
+  chainId: string;
+  actor: { userId: string; organisationId: string } | null;
+  action: string;
+  objectType: string;
+  objectId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Appends business events inside the caller's transaction: the event exists exactly when the
+ * change it describes was committed. The chain head row is locked, so one chain is strictly ordered.
+ */
+@Injectable()
+export class AuditService {
+  async record(manager: EntityManager, events: BusinessEvent[]): Promise<void> {
+    const byChain = new Map<string, BusinessEvent[]>();
+    for (const event of events) byChain.set(event.chainId, [...(byChain.get(event.chainId) ?? []), event]);
+    // Lock chains in a fixed order so that two transactions touching the same chains can't deadlock.
+    for (const chainId of [...byChain.keys()].sort()) {
+      await this.append(manager, chainId, byChain.get(chainId)!);
+    }
+  }
+
+  private async append(manager: EntityManager, chainId: string, events: BusinessEvent[]): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_chains (chain_id, last_seq, last_hash) VALUES ($1, 0, $2) ON CONFLICT (chain_id) DO NOTHING`,
+      [chainId, GENESIS_HASH],
+    );
+    const [head]: { last_seq: string; last_hash: string }[] = await manager.query(
+      `SELECT last_seq, last_hash FROM audit_chains WHERE chain_id = $1 FOR UPDATE`,
+      [chainId],
+    );
+    let seq = Number(head.last_seq);
+    let prevHash = head.last_hash;
+    const rows: unknown[][] = [];
+    const occurredAt = new Date().toISOString();
+    for (const event of events) {
+      seq += 1;
+      const chained: ChainedEvent = {
+        chainId,
+        seq,
+        occurredAt,
+        actorUserId: event.actor?.userId ?? null,
+        organisationId: event.actor?.organisationId ?? null,
+        action: event.action,
+        objectType: event.objectType,
+        objectId: event.objectId,
+        before: event.before ?? null,
+        after: event.after ?? null,
+      };
+      const hash = eventHash(prevHash, chained);
+      rows.push([chainId, seq, occurredAt, chained.actorUserId, chained.organisationId, chained.action, chained.objectType,
+        chained.objectId, JSON.stringify(chained.before), JSON.stringify(chained.after), prevHash, hash]);
+      prevHash = hash;
+    }
+    await manager.query(
+      `INSERT INTO business_events (chain_id, seq, occurred_at, actor_user_id, organisation_id, action, object_type, object_id, before, after, prev_hash, hash)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])`,
+      transpose(rows, 12),
+    );
+    await manager.query(`UPDATE audit_chains SET last_seq = $2, last_hash = $3 WHERE chain_id = $1`, [chainId, seq, prevHash]);
+  }
+}
+
+function transpose(rows: unknown[][], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, column) => rows.map((row) => row[column]));
+}

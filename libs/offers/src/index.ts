@@ -1,0 +1,5 @@
+export * from './offer.entity';
+export * from './offers.module';
+export * from './jobs/generate-offers.handler';
+export * from './jobs/reprice-program.handler';
+export * from './jobs/daily-offers.handler';

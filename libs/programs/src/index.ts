@@ -1,0 +1,4 @@
+export * from './program.entity';
+export * from './program-change.entity';
+export * from './enrolment.entity';
+export * from './programs.module';
