@@ -10,7 +10,8 @@ import { createApi } from '../../apps/api/src/bootstrap';
 import { TEMPLATE_DATABASE } from './global-setup';
 
 const ROOT = join(__dirname, '..', '..');
-const WORKER_MAIN = join(ROOT, 'dist/apps/worker/src/main.js');
+// SCF_DIST lets several builds live side by side (e.g. parallel work); dist/ by default.
+const WORKER_MAIN = join(process.env.SCF_DIST ?? join(ROOT, 'dist'), 'apps/worker/src/main.js');
 const PG_BASE = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface PlatformOptions {
