@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import { AppConfig, loadConfig } from '@scf/config';
 import { createApi } from '../../apps/api/src/bootstrap';
+import { checkInvariants, describeBreaches } from '../../libs/database/src/invariants';
 import { TEMPLATE_DATABASE } from './global-setup';
 
 const ROOT = join(__dirname, '..', '..');
@@ -107,8 +108,30 @@ export class Platform {
     this.workers = this.workers.filter((w) => w !== child);
   }
 
+  /** Throws with a readable list when any invariant of the whole database is broken. */
+  async assertInvariants(): Promise<void> {
+    const client = await this.db.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const breaches = await checkInvariants(async (sql) => (await client.query(sql)).rows);
+      await client.query('COMMIT');
+      if (breaches.length) throw new Error(`invariants broken:\n${describeBreaches(breaches)}`);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Stops everything; every test file thereby checks the invariants after its tests. */
   async stop(): Promise<void> {
     await Promise.all(this.workers.map((w) => this.stopWorker(w)));
+    try {
+      if (this.db) await this.assertInvariants();
+    } finally {
+      await this.teardown();
+    }
+  }
+
+  private async teardown(): Promise<void> {
     await this.app?.close();
     await this.db?.end();
     const admin = new Pool({ connectionString: PG_BASE, max: 1 });

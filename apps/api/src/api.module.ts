@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuditModule } from '@scf/audit';
 import { AppConfig } from '@scf/config';
@@ -11,6 +11,8 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { IdempotencyService } from './http/idempotency.service';
 import { OrganisationsController } from './organisations/organisations.controller';
 import { ProgramsApiModule } from './programs/programs-api.module';
 import { ReceivablesApiModule } from './invoices/receivables-api.module';
@@ -39,6 +41,8 @@ export class ApiModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        IdempotencyService,
       ],
     };
   }

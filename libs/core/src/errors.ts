@@ -3,10 +3,11 @@
  * status. libs/core knows nothing of HTTP; apps/api/src/http/problem.filter.ts does the mapping.
  */
 export type DomainErrorKind =
-  | 'VALIDATION' // 400/422: the input breaks a rule
+  | 'VALIDATION' // 400: the input breaks a rule
   | 'NOT_FOUND' // 404: absent, or not visible to the caller
   | 'FORBIDDEN' // 403: the caller may see it but not do this
   | 'CONFLICT' // 409: the current state or a limit forbids it
+  | 'UNPROCESSABLE' // 422: well-formed but refers to something incompatible (e.g. a reused idempotency key)
   | 'UNAUTHENTICATED'; // 401
 
 export interface FieldViolation {

@@ -4,3 +4,4 @@ export * from './snake-naming.strategy';
 export * from './ensure-database';
 export * from './clock.service';
 export * from './migrate';
+export * from './invariants';

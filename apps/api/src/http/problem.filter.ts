@@ -9,6 +9,7 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   FORBIDDEN: HttpStatus.FORBIDDEN,
   CONFLICT: HttpStatus.CONFLICT,
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
+  UNPROCESSABLE: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 const PG_CODES: Record<string, { status: number; code: string; detail: string }> = {

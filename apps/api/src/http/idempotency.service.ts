@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@scf/config';
+
+export type IdempotencyClaim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; status: number; body: unknown }
+  | { kind: 'in_progress' }
+  | { kind: 'mismatch' };
+
+/** A claim left IN_PROGRESS longer than this belongs to a request that died; it may be retried. */
+const ABANDONED_AFTER_SECONDS = 60;
+
+/**
+ * Stores the first response of each (organisation, Idempotency-Key). The primary key makes
+ * concurrent claims race safely: exactly one INSERT wins, the others see IN_PROGRESS.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async claim(organisationId: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
+    const inserted = await this.dataSource.query(
+      `INSERT INTO idempotency_keys (organisation_id, key, request_hash, state, expires_at)
+       VALUES ($1, $2, $3, 'IN_PROGRESS', now() + make_interval(hours => $4))
+       ON CONFLICT (organisation_id, key) DO UPDATE
+         SET request_hash = EXCLUDED.request_hash, created_at = now(), expires_at = EXCLUDED.expires_at
+         WHERE (idempotency_keys.state = 'IN_PROGRESS' AND idempotency_keys.created_at < now() - make_interval(secs => $5)
+                AND idempotency_keys.request_hash = EXCLUDED.request_hash)
+            OR idempotency_keys.expires_at < now()
+       RETURNING 1`,
+      [organisationId, key, requestHash, this.config.idempotencyTtlHours, ABANDONED_AFTER_SECONDS],
+    );
+    if (inserted.length) return { kind: 'claimed' };
+    const [row]: { request_hash: string; state: string; response_status: number; response_body: unknown }[] =
+      await this.dataSource.query(
+        `SELECT request_hash, state, response_status, response_body FROM idempotency_keys WHERE organisation_id = $1 AND key = $2`,
+        [organisationId, key],
+      );
+    if (!row) return this.claim(organisationId, key, requestHash);
+    if (row.request_hash !== requestHash) return { kind: 'mismatch' };
+    if (row.state === 'IN_PROGRESS') return { kind: 'in_progress' };
+    return { kind: 'replay', status: row.response_status, body: row.response_body };
+  }
+
+  async complete(organisationId: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE idempotency_keys SET state = 'DONE', response_status = $3, response_body = $4 WHERE organisation_id = $1 AND key = $2`,
+      [organisationId, key, status, JSON.stringify(body ?? null)],
+    );
+  }
+
+  /** The request failed and changed nothing: forget the claim so a retry runs afresh. */
+  async release(organisationId: string, key: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE organisation_id = $1 AND key = $2 AND state = 'IN_PROGRESS'`, [
+      organisationId,
+      key,
+    ]);
+  }
+
+  async purgeExpired(): Promise<number> {
+    const [, count] = await this.dataSource.query(`DELETE FROM idempotency_keys WHERE expires_at < now()`);
+    return count;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Whole-database checks of the platform's invariants. Each check is one SQL query returning the
+ * offending rows; an empty result means the invariant holds. Used by `npm run check:invariants`
+ * and after every end-to-end test file.
+ */
+export interface InvariantBreach {
+  invariant: string;
+  rows: Record<string, unknown>[];
+}
+
+type Query = (sql: string) => Promise<Record<string, unknown>[]>;
+
+const LIVE_REQUEST = `('REQUESTED','APPROVED','FUNDED','OVERDUE')`;
+const LIVE_ITEM = `('LIVE','OVERDUE')`;
+
+export const INVARIANTS: { name: string; sql: string }[] = [
+  {
+    name: 'program utilisation within its limit',
+    sql: `SELECT id, limit_amount, utilised FROM programs WHERE utilised < 0 OR utilised > limit_amount`,
+  },
+  {
+    name: 'enrolment utilisation within its sub-limit',
+    sql: `SELECT id, sub_limit, utilised FROM enrolments WHERE utilised < 0 OR utilised > sub_limit`,
+  },
+  {
+    name: 'program utilisation equals the sum of its enrolments',
+    sql: `SELECT p.id, p.utilised, COALESCE(SUM(e.utilised), 0) AS enrolments
+            FROM programs p LEFT JOIN enrolments e ON e.program_id = p.id
+           GROUP BY p.id HAVING p.utilised <> COALESCE(SUM(e.utilised), 0)`,
+  },
+  {
+    name: 'program utilisation equals the advances of its live financings',
+    sql: `SELECT p.id, p.utilised, COALESCE(f.advances, 0) AS live_advances
+            FROM programs p
+            LEFT JOIN (SELECT r.program_id, SUM(i.advance) AS advances
+                         FROM financing_items i JOIN financing_requests r ON r.id = i.financing_request_id
+                        WHERE i.status IN ${LIVE_ITEM} AND r.status IN ${LIVE_REQUEST}
+                        GROUP BY r.program_id) f ON f.program_id = p.id
+           WHERE p.utilised <> COALESCE(f.advances, 0)`,
+  },
+  {
+    name: 'enrolment utilisation equals the advances of its live financings',
+    sql: `SELECT e.id, e.utilised, COALESCE(f.advances, 0) AS live_advances
+            FROM enrolments e
+            LEFT JOIN (SELECT r.enrolment_id, SUM(i.advance) AS advances
+                         FROM financing_items i JOIN financing_requests r ON r.id = i.financing_request_id
+                        WHERE i.status IN ${LIVE_ITEM} AND r.status IN ${LIVE_REQUEST}
+                        GROUP BY r.enrolment_id) f ON f.enrolment_id = e.id
+           WHERE e.utilised <> COALESCE(f.advances, 0)`,
+  },
+  {
+    name: 'no receivable in two live financings',
+    sql: `SELECT i.receivable_id, COUNT(*) AS live_items FROM financing_items i
+            JOIN financing_requests r ON r.id = i.financing_request_id
+           WHERE i.status IN ${LIVE_ITEM} AND r.status IN ${LIVE_REQUEST}
+           GROUP BY i.receivable_id HAVING COUNT(*) > 1`,
+  },
+  {
+    name: 'live items only in live requests, and the reverse',
+    sql: `SELECT r.id, r.status, i.id AS item_id, i.status AS item_status FROM financing_requests r
+            JOIN financing_items i ON i.financing_request_id = r.id
+           WHERE (r.status IN ${LIVE_REQUEST}) <> (i.status IN ${LIVE_ITEM})
+             AND NOT (r.status IN ('FUNDED','OVERDUE') AND i.status = 'REPAID')`,
+  },
+  {
+    name: 'financing totals equal the sum of their items',
+    sql: `SELECT r.id FROM financing_requests r JOIN financing_items i ON i.financing_request_id = r.id
+           GROUP BY r.id
+          HAVING r.total_advance <> SUM(i.advance) OR r.total_face <> SUM(i.face_amount)
+              OR r.total_discount <> SUM(i.discount) OR r.total_fee <> SUM(i.fee) OR r.total_net_proceeds <> SUM(i.net_proceeds)`,
+  },
+  {
+    name: 'receivable status matches its financing',
+    sql: `SELECT rc.id, rc.status, r.status AS financing_status FROM receivables rc
+            JOIN financing_items i ON i.receivable_id = rc.id AND i.status IN ${LIVE_ITEM}
+            JOIN financing_requests r ON r.id = i.financing_request_id
+           WHERE NOT (
+             (r.status IN ('REQUESTED','APPROVED') AND rc.status = 'FINANCING_REQUESTED') OR
+             (r.status = 'FUNDED' AND rc.status IN ('FINANCED','OVERDUE') AND i.status IN ('LIVE','OVERDUE')) OR
+             (r.status = 'OVERDUE' AND rc.status IN ('FINANCED','OVERDUE')))`,
+  },
+  {
+    name: 'a receivable in financing has a live financing',
+    sql: `SELECT rc.id, rc.status FROM receivables rc
+           WHERE rc.status IN ('FINANCING_REQUESTED','FINANCED','OVERDUE')
+             AND NOT EXISTS (SELECT 1 FROM financing_items i WHERE i.receivable_id = rc.id AND i.status IN ${LIVE_ITEM})`,
+  },
+  {
+    name: 'receivable parts sum to its face',
+    sql: `SELECT rc.id, rc.face_amount, COALESCE(SUM(p.amount), 0) AS parts FROM receivables rc
+            LEFT JOIN receivable_parts p ON p.receivable_id = rc.id
+           GROUP BY rc.id HAVING rc.face_amount <> COALESCE(SUM(p.amount), 0)`,
+  },
+  {
+    name: 'confirmed invoices and receivables correspond',
+    sql: `SELECT inv.id, inv.status FROM invoices inv LEFT JOIN receivables rc ON rc.invoice_id = inv.id
+           WHERE (inv.status = 'CONFIRMED') <> (rc.id IS NOT NULL)
+              OR (rc.id IS NOT NULL AND rc.status <> 'SETTLED' AND rc.face_amount <> inv.amount - inv.credited_amount)`,
+  },
+  {
+    name: 'open offers only on open receivables, at most one each',
+    sql: `SELECT o.receivable_id, COUNT(*) AS open_offers, MIN(rc.status) AS receivable_status FROM offers o
+            JOIN receivables rc ON rc.id = o.receivable_id
+           WHERE o.status = 'OPEN' GROUP BY o.receivable_id HAVING COUNT(*) > 1 OR MIN(rc.status) <> 'OPEN'`,
+  },
+  {
+    name: 'settled receivables were paid exactly once, split without loss',
+    sql: `SELECT rc.id, rc.status, p.amount, p.to_bank, p.to_supplier FROM receivables rc
+            LEFT JOIN payments p ON p.receivable_id = rc.id
+           WHERE (rc.status = 'SETTLED') <> (p.id IS NOT NULL) OR p.to_bank + p.to_supplier <> p.amount`,
+  },
+];
+
+export async function checkInvariants(query: Query): Promise<InvariantBreach[]> {
+  const breaches: InvariantBreach[] = [];
+  for (const invariant of INVARIANTS) {
+    const rows = await query(invariant.sql);
+    if (rows.length) breaches.push({ invariant: invariant.name, rows: rows.slice(0, 20) });
+  }
+  return breaches;
+}
+
+export function describeBreaches(breaches: InvariantBreach[]): string {
+  return breaches.map((b) => `✗ ${b.invariant} (${b.rows.length}${b.rows.length === 20 ? '+' : ''}):\n${b.rows.map((r) => `    ${JSON.stringify(r)}`).join('\n')}`).join('\n');
+}
