@@ -3,12 +3,13 @@ import { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
 import { BusinessEvents1764300001000 } from './migrations/1764300001000-business-events';
+import { EnrolmentChanges1764300002000 } from './migrations/1764300002000-enrolment-changes';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
 
 /** Every migration, in order. Schema changes happen only here: synchronize stays off. */
-export const MIGRATIONS = [InitialSchema1764300000000, BusinessEvents1764300001000];
+export const MIGRATIONS = [InitialSchema1764300000000, BusinessEvents1764300001000, EnrolmentChanges1764300002000];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
   return {

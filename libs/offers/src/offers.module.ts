@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Offer } from './offer.entity';
+import { OfferGenerator } from './offer-generator';
+import { OffersService } from './offers.service';
 import { DailyOffersHandler } from './jobs/daily-offers.handler';
 import { GenerateOffersHandler } from './jobs/generate-offers.handler';
 import { RepriceProgramHandler } from './jobs/reprice-program.handler';
@@ -9,7 +11,7 @@ const HANDLERS = [GenerateOffersHandler, RepriceProgramHandler, DailyOffersHandl
 
 @Module({
   imports: [TypeOrmModule.forFeature([Offer])],
-  providers: [...HANDLERS],
-  exports: [TypeOrmModule, ...HANDLERS],
+  providers: [OffersService, OfferGenerator, ...HANDLERS],
+  exports: [TypeOrmModule, OffersService, OfferGenerator, ...HANDLERS],
 })
 export class OffersModule {}

@@ -63,7 +63,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           jobs.map((row) => ({
             name: row.job_name,
             data: row.payload,
-            opts: { ...DEFAULT_JOB_OPTIONS, ...(row.job_id ? { jobId: row.job_id } : {}) },
+            // The outbox id doubles as job id: a batch re-sent after a crash before commit is de-duplicated.
+            opts: { ...DEFAULT_JOB_OPTIONS, jobId: row.job_id ?? `outbox-${row.id}` },
           })),
         );
       }
