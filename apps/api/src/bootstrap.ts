@@ -30,7 +30,6 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   app.use(helmet());
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false });
   app.useGlobalPipes(validationPipe);
-  app.enableShutdownHooks();
   const document = buildOpenApi(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   return app;
