@@ -1,19 +1,18 @@
-import { Client } from 'pg';
 import { migrate } from '../../libs/database/src/migrate';
 
-export const TEMPLATE_DATABASE = 'scf_test_template';
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Builds a template database with the real migrations; each test file clones it (CREATE DATABASE … TEMPLATE). */
+/** The template of this jest run; test workers inherit the variable set by globalSetup. */
+export const templateDatabase = () => process.env.SCF_TEST_TEMPLATE ?? 'scf_test_template';
+
+/**
+ * Builds a template database with the real migrations; each test file clones it
+ * (CREATE DATABASE … TEMPLATE), so every file starts from a freshly migrated schema. The name is
+ * unique per run so that concurrent runs on one machine don't drop each other's template.
+ */
 export default async function globalSetup(): Promise<void> {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  process.env.SCF_TEST_TEMPLATE = `scf_test_template_${process.pid}`;
   const url = new URL(ADMIN_URL);
-  url.pathname = `/${TEMPLATE_DATABASE}`;
+  url.pathname = `/${templateDatabase()}`;
   await migrate(url.toString());
 }

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { AppConfig, loadConfig } from '@scf/config';
 import { createApi } from '../../apps/api/src/bootstrap';
 import { checkInvariants, describeBreaches } from '../../libs/database/src/invariants';
-import { TEMPLATE_DATABASE } from './global-setup';
+import { templateDatabase } from './global-setup';
 
 const ROOT = join(__dirname, '..', '..');
 // SCF_DIST lets several builds live side by side (e.g. parallel work); dist/ by default.
@@ -63,7 +63,7 @@ export class Platform {
 
   private async boot(): Promise<void> {
     const admin = new Pool({ connectionString: PG_BASE, max: 1 });
-    await admin.query(`CREATE DATABASE ${this.databaseName} TEMPLATE ${TEMPLATE_DATABASE}`);
+    await admin.query(`CREATE DATABASE ${this.databaseName} TEMPLATE ${templateDatabase()}`);
     await admin.end();
     this.config = loadConfig(this.env);
     this.db = new Pool({ connectionString: this.config.databaseUrl, max: 4 });
