@@ -4,12 +4,22 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
 import { BusinessEvents1764300001000 } from './migrations/1764300001000-business-events';
 import { EnrolmentChanges1764300002000 } from './migrations/1764300002000-enrolment-changes';
+import { ApiKeys1764300005000 } from './migrations/1764300005000-api-keys';
+import { AuditChainHeadGuard1764300005010 } from './migrations/1764300005010-audit-chain-head-guard';
+import { ApplicationRole1764300005020 } from './migrations/1764300005020-application-role';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
 
 /** Every migration, in order. Schema changes happen only here: synchronize stays off. */
-export const MIGRATIONS = [InitialSchema1764300000000, BusinessEvents1764300001000, EnrolmentChanges1764300002000];
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  BusinessEvents1764300001000,
+  EnrolmentChanges1764300002000,
+  ApiKeys1764300005000,
+  AuditChainHeadGuard1764300005010,
+  ApplicationRole1764300005020,
+];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
   return {

@@ -1,5 +1,12 @@
 export * from './program.entity';
 export * from './program-change.entity';
 export * from './enrolment.entity';
+export * from './enrolment-change.entity';
+export * from './program-terms';
+export * from './views';
+export * from './visibility';
+export type { PageWindow } from './maker-checker';
 export * from './programs.module';
 export * from './limits.service';
+export * from './programs.service';
+export * from './enrolments.service';

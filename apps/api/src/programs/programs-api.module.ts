@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@scf/identity';
+import { ProgramsModule } from '@scf/programs';
+import { EnrolmentsController } from './enrolments.controller';
+import { ProgramsController } from './programs.controller';
 
-@Module({})
+@Module({
+  imports: [ProgramsModule, IdentityModule],
+  controllers: [ProgramsController, EnrolmentsController],
+})
 export class ProgramsApiModule {}

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { EnrolmentChangeView, EnrolmentStatus, EnrolmentView, ProgramChangeStatus } from '@scf/programs';
+import { AmountField, IdField } from '../http/fields';
+import { PageQuery } from '../http/pagination';
+
+class InvitedAdminDto {
+  @ApiProperty({ example: 'finance@supplier.demo' }) @IsEmail() @MaxLength(254) email: string;
+  @ApiProperty({ example: 'Zhang Min' }) @IsString() @Length(1, 200) displayName: string;
+  @ApiProperty({ description: 'at least 12 characters' }) @IsString() @MinLength(12) @MaxLength(256) password: string;
+}
+
+export class SupplierInviteDto {
+  @ApiProperty({ example: 'Eastern Parts Co.' }) @IsString() @Length(1, 200) name: string;
+  @ApiPropertyOptional({ example: '91310000MA1FL0000X' }) @IsOptional() @IsString() @Length(1, 64) taxId?: string;
+  @ApiProperty({ type: InvitedAdminDto, description: 'the first user of the supplier, with role SUPPLIER_ADMIN' })
+  @ValidateNested()
+  @Type(() => InvitedAdminDto)
+  admin: InvitedAdminDto;
+}
+
+export class ProposeEnrolmentDto {
+  @AmountField('sub-limit of the supplier, at most the program limit', '2000000.00') subLimit: string;
+  @IdField('an existing supplier organisation (or give invite)', true) supplierId?: string;
+  @ApiPropertyOptional({ type: SupplierInviteDto, description: 'a new supplier organisation (or give supplierId)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SupplierInviteDto)
+  invite?: SupplierInviteDto;
+}
+
+export class SubLimitDto {
+  @AmountField('proposed sub-limit', '3000000.00') subLimit: string;
+}
+
+export class EnrolmentListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: EnrolmentStatus }) @IsOptional() @IsIn(Object.values(EnrolmentStatus)) status?: EnrolmentStatus;
+}
+
+export class AllEnrolmentsQuery extends EnrolmentListQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'programId must be a UUID' }) programId?: string;
+}
+
+export class EnrolmentDto implements EnrolmentView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) programId: string;
+  @ApiProperty({ format: 'uuid' }) supplierId: string;
+  @ApiProperty() supplierName: string;
+  @ApiProperty({ example: 'CNY' }) currency: string;
+  @ApiProperty({ example: '2000000.00' }) subLimit: string;
+  @ApiProperty({ example: '900000.00' }) utilised: string;
+  @ApiProperty({ example: '1100000.00' }) available: string;
+  @ApiProperty({ enum: EnrolmentStatus }) status: EnrolmentStatus;
+  @ApiProperty({ format: 'uuid' }) proposedBy: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) approvedBy: string | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}
+
+export class EnrolmentChangeDto implements EnrolmentChangeView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) enrolmentId: string;
+  @ApiProperty({ format: 'uuid' }) programId: string;
+  @ApiProperty({ example: '3000000.00' }) subLimit: string;
+  @ApiProperty({ enum: ProgramChangeStatus }) status: ProgramChangeStatus;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ format: 'uuid' }) proposedBy: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) decidedBy: string | null;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ nullable: true, type: Date }) decidedAt: Date | null;
+}

@@ -1,0 +1,356 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '@scf/audit';
+import { available, conflict, Decimal, formatAmount, invalid, notFound, parseAmount } from '@scf/core';
+import { Actor, Organisation, OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { JOBS, OutboxService } from '@scf/queue';
+import { Enrolment, EnrolmentStatus } from './enrolment.entity';
+import { EnrolmentChange } from './enrolment-change.entity';
+import { ProgramChangeStatus } from './program-change.entity';
+import { Program, ProgramStatus } from './program.entity';
+import { ProgramsService } from './programs.service';
+import { actorRef, assertNotProposer, isCheckViolation, PageWindow } from './maker-checker';
+import { enrolmentVisibilitySql, programVisibilitySql } from './visibility';
+import { EnrolmentView } from './views';
+
+/** A supplier invited by the anchor or the bank: a new SUPPLIER organisation and its first admin. */
+export interface SupplierInvite {
+  name: string;
+  taxId?: string;
+  admin: { email: string; displayName: string; password: string };
+}
+
+export interface NewEnrolment {
+  subLimit: string;
+  supplierId?: string;
+  invite?: SupplierInvite;
+}
+
+export interface EnrolmentFilter {
+  programId?: string;
+  status?: EnrolmentStatus;
+}
+
+/** Suppliers can be enrolled while the program is drafted or live, not once it is closed. */
+const ENROLLING_STATUSES = [ProgramStatus.DRAFT, ProgramStatus.ACTIVE, ProgramStatus.SUSPENDED];
+
+const ENROLMENT_VIEW_SQL = `
+  SELECT e.id, e.program_id, e.supplier_id, o.name AS supplier_name, p.currency, e.sub_limit, e.utilised, e.status,
+         e.proposed_by, e.approved_by, e.created_at, e.updated_at
+    FROM enrolments e
+    JOIN programs p ON p.id = e.program_id
+    JOIN organisations o ON o.id = e.supplier_id`;
+
+interface EnrolmentRow {
+  id: string;
+  program_id: string;
+  supplier_id: string;
+  supplier_name: string;
+  currency: string;
+  sub_limit: string;
+  utilised: string;
+  status: EnrolmentStatus;
+  proposed_by: string;
+  approved_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface Transition {
+  from: EnrolmentStatus;
+  to: EnrolmentStatus;
+  action: string;
+  fourEyes?: boolean;
+  reason?: string;
+}
+
+/** Enrolments: a supplier × program with its own sub-limit, proposed by a maker or the anchor, approved by a bank checker. */
+@Injectable()
+export class EnrolmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly programs: ProgramsService,
+    private readonly organisations: OrganisationsService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** The program's anchor admin or bank maker proposes an existing supplier, or invites a new one. */
+  async propose(actor: Actor, programId: string, input: NewEnrolment): Promise<EnrolmentView> {
+    if ((input.supplierId === undefined) === (input.invite === undefined)) {
+      throw invalid('supplier_or_invite', 'give exactly one of supplierId or invite', input.supplierId === undefined ? 'supplierId' : 'invite');
+    }
+    const id = await this.dataSource.transaction(async (manager) => {
+      const program = await this.programs.findVisible(actor, programId, manager);
+      const subLimit = parseSubLimit(input.subLimit, program);
+      assertEnrolling(program);
+      const supplierId = input.invite ? await this.invite(manager, actor, input.invite) : await this.existingSupplier(manager, input.supplierId!);
+      // A rejected supplier may be proposed again; any other existing enrolment is a duplicate.
+      const rows: { id: string }[] = await manager.query(
+        `INSERT INTO enrolments (program_id, supplier_id, sub_limit, status, proposed_by)
+         VALUES ($1, $2, $3, 'PENDING', $4)
+         ON CONFLICT ON CONSTRAINT enrolments_program_supplier_key DO UPDATE
+           SET sub_limit = EXCLUDED.sub_limit, status = 'PENDING', proposed_by = EXCLUDED.proposed_by, approved_by = NULL, updated_at = now()
+           WHERE enrolments.status = 'REJECTED'
+         RETURNING id`,
+        [programId, supplierId, subLimit, actor.userId],
+      );
+      if (!rows.length) throw conflict('already_enrolled', 'the supplier is already enrolled in this program');
+      await this.audit.record(manager, [
+        {
+          chainId: programId,
+          actor: actorRef(actor),
+          action: 'enrolment.proposed',
+          objectType: 'enrolment',
+          objectId: rows[0].id,
+          after: { supplierId, subLimit, invited: input.invite !== undefined },
+        },
+      ]);
+      return rows[0].id;
+    });
+    return this.view(id);
+  }
+
+  approve(actor: Actor, enrolmentId: string): Promise<EnrolmentView> {
+    return this.transition(actor, enrolmentId, { from: EnrolmentStatus.PENDING, to: EnrolmentStatus.APPROVED, action: 'enrolment.approved', fourEyes: true });
+  }
+
+  reject(actor: Actor, enrolmentId: string, reason: string): Promise<EnrolmentView> {
+    return this.transition(actor, enrolmentId, { from: EnrolmentStatus.PENDING, to: EnrolmentStatus.REJECTED, action: 'enrolment.rejected', fourEyes: true, reason });
+  }
+
+  suspend(actor: Actor, enrolmentId: string, reason?: string): Promise<EnrolmentView> {
+    return this.transition(actor, enrolmentId, { from: EnrolmentStatus.APPROVED, to: EnrolmentStatus.SUSPENDED, action: 'enrolment.suspended', reason });
+  }
+
+  reactivate(actor: Actor, enrolmentId: string): Promise<EnrolmentView> {
+    return this.transition(actor, enrolmentId, { from: EnrolmentStatus.SUSPENDED, to: EnrolmentStatus.APPROVED, action: 'enrolment.reactivated' });
+  }
+
+  /** The bank maker or the anchor admin proposes a new sub-limit; a bank checker applies it. */
+  async proposeSubLimit(actor: Actor, enrolmentId: string, value: string): Promise<{ change: EnrolmentChange; currency: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const { enrolment, program } = await this.visibleToProgramParty(manager, actor, enrolmentId);
+      const subLimit = parseSubLimit(value, program);
+      if (enrolment.status === EnrolmentStatus.REJECTED) throw conflict('enrolment_rejected', 'the enrolment was rejected');
+      const change = await manager.save(
+        manager.create(EnrolmentChange, {
+          enrolmentId,
+          programId: program.id,
+          subLimit,
+          status: ProgramChangeStatus.PENDING,
+          reason: null,
+          proposedBy: actor.userId,
+          decidedBy: null,
+          decidedAt: null,
+        }),
+      );
+      await this.audit.record(manager, [
+        { chainId: program.id, actor: actorRef(actor), action: 'enrolment.sub_limit.proposed', objectType: 'enrolment_change', objectId: change.id, before: { subLimit: enrolment.subLimit }, after: { subLimit } },
+      ]);
+      return { change: await manager.findOneByOrFail(EnrolmentChange, { id: change.id }), currency: program.currency };
+    });
+  }
+
+  /** Applies a proposed sub-limit; it can't go below what the supplier has in use (guarded UPDATE, CHECK as backstop). */
+  async approveSubLimit(actor: Actor, enrolmentId: string, changeId: string): Promise<{ change: EnrolmentChange; currency: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const { enrolment, program } = await this.bankEnrolment(manager, actor, enrolmentId);
+      const change = await this.pendingChange(manager, actor, enrolmentId, changeId);
+      if (enrolment.status === EnrolmentStatus.REJECTED) throw conflict('enrolment_rejected', 'the enrolment was rejected');
+      if (new Decimal(change.subLimit).greaterThan(program.limitAmount)) {
+        throw conflict('sub_limit_above_limit', 'the sub-limit exceeds the program limit', { field: 'subLimit' });
+      }
+      const belowUtilisation = () =>
+        conflict('limit_below_utilisation', `${formatAmount(enrolment.utilised, program.currency)} ${program.currency} of the sub-limit is in use: it can't be cut below that`, {
+          field: 'subLimit',
+        });
+      let updated: number;
+      try {
+        [, updated] = await manager.query(
+          `UPDATE enrolments SET sub_limit = $2, updated_at = now() WHERE id = $1 AND utilised <= $2`,
+          [enrolmentId, change.subLimit],
+        );
+      } catch (error) {
+        if (isCheckViolation(error, 'enrolments_utilisation_within_sub_limit')) throw belowUtilisation();
+        throw error;
+      }
+      if (updated !== 1) throw belowUtilisation();
+      await manager.update(EnrolmentChange, { id: changeId }, { status: ProgramChangeStatus.APPROVED, decidedBy: actor.userId, decidedAt: () => 'now()' });
+      await this.audit.record(manager, [
+        { chainId: program.id, actor: actorRef(actor), action: 'enrolment.sub_limit.approved', objectType: 'enrolment_change', objectId: changeId, before: { subLimit: enrolment.subLimit }, after: { subLimit: change.subLimit } },
+      ]);
+      await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: program.id } }]);
+      return { change: await manager.findOneByOrFail(EnrolmentChange, { id: changeId }), currency: program.currency };
+    });
+  }
+
+  async rejectSubLimit(actor: Actor, enrolmentId: string, changeId: string, reason: string): Promise<{ change: EnrolmentChange; currency: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const { program } = await this.bankEnrolment(manager, actor, enrolmentId);
+      await this.pendingChange(manager, actor, enrolmentId, changeId);
+      await manager.update(EnrolmentChange, { id: changeId }, { status: ProgramChangeStatus.REJECTED, reason, decidedBy: actor.userId, decidedAt: () => 'now()' });
+      await this.audit.record(manager, [
+        { chainId: program.id, actor: actorRef(actor), action: 'enrolment.sub_limit.rejected', objectType: 'enrolment_change', objectId: changeId, after: { reason } },
+      ]);
+      return { change: await manager.findOneByOrFail(EnrolmentChange, { id: changeId }), currency: program.currency };
+    });
+  }
+
+  async listSubLimitChanges(actor: Actor, enrolmentId: string, window: PageWindow): Promise<{ changes: EnrolmentChange[]; currency: string }> {
+    const { program } = await this.visibleToProgramParty(this.dataSource.manager, actor, enrolmentId);
+    const changes = await this.dataSource.manager.find(EnrolmentChange, {
+      where: { enrolmentId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: window.limit + 1,
+      skip: window.offset,
+    });
+    return { changes, currency: program.currency };
+  }
+
+  /** Enrolments visible to the actor (a supplier its own, a bank or anchor those of its programs), `limit + 1` rows. */
+  async list(actor: Actor, filter: EnrolmentFilter, window: PageWindow): Promise<EnrolmentView[]> {
+    const params: unknown[] = [actor.organisationId];
+    const where = [enrolmentVisibilitySql(actor, 'e', 'p', '$1')];
+    if (filter.programId) where.push(`e.program_id = $${params.push(filter.programId)}`);
+    if (filter.status) where.push(`e.status = $${params.push(filter.status)}`);
+    const rows: EnrolmentRow[] = await this.dataSource.query(
+      `${ENROLMENT_VIEW_SQL} WHERE ${where.join(' AND ')} ORDER BY e.created_at DESC, e.id LIMIT $${params.push(window.limit + 1)} OFFSET $${params.push(window.offset)}`,
+      params,
+    );
+    return rows.map(enrolmentView);
+  }
+
+  /** The enrolments of one program, for its bank or anchor (404 for anyone else). */
+  async listForProgram(actor: Actor, programId: string, filter: EnrolmentFilter, window: PageWindow): Promise<EnrolmentView[]> {
+    await this.programs.findVisible(actor, programId);
+    return this.list(actor, { ...filter, programId }, window);
+  }
+
+  async findVisible(actor: Actor, enrolmentId: string): Promise<EnrolmentView> {
+    const [row]: EnrolmentRow[] = await this.dataSource.query(
+      `${ENROLMENT_VIEW_SQL} WHERE e.id = $1 AND ${enrolmentVisibilitySql(actor, 'e', 'p', '$2')}`,
+      [enrolmentId, actor.organisationId],
+    );
+    if (!row) throw notFound('enrolment');
+    return enrolmentView(row);
+  }
+
+  /**
+   * The supplier's enrolment in the program if it may be financed: APPROVED. 404 when the supplier
+   * is not enrolled, 409 `enrolment_not_approved` when it is pending, suspended or rejected.
+   */
+  async findApproved(programId: string, supplierId: string, manager: EntityManager = this.dataSource.manager): Promise<Enrolment> {
+    const enrolment = await manager.findOneBy(Enrolment, { programId, supplierId });
+    if (!enrolment) throw notFound('enrolment');
+    if (enrolment.status !== EnrolmentStatus.APPROVED) {
+      throw conflict('enrolment_not_approved', `the supplier's enrolment is ${enrolment.status.toLowerCase()}`);
+    }
+    return enrolment;
+  }
+
+  private async view(enrolmentId: string): Promise<EnrolmentView> {
+    const [row]: EnrolmentRow[] = await this.dataSource.query(`${ENROLMENT_VIEW_SQL} WHERE e.id = $1`, [enrolmentId]);
+    return enrolmentView(row);
+  }
+
+  private async transition(actor: Actor, enrolmentId: string, t: Transition): Promise<EnrolmentView> {
+    await this.dataSource.transaction(async (manager) => {
+      const { enrolment, program } = await this.bankEnrolment(manager, actor, enrolmentId);
+      if (t.fourEyes) assertNotProposer(enrolment.proposedBy, actor);
+      if (enrolment.status !== t.from) {
+        throw conflict(`enrolment_not_${t.from.toLowerCase()}`, `the enrolment is ${enrolment.status}, not ${t.from}`);
+      }
+      if (t.to === EnrolmentStatus.APPROVED) assertEnrolling(program);
+      const approval = t.from === EnrolmentStatus.PENDING && t.to === EnrolmentStatus.APPROVED ? { approvedBy: actor.userId } : {};
+      await manager.update(Enrolment, { id: enrolmentId }, { status: t.to, ...approval });
+      await this.audit.record(manager, [
+        { chainId: program.id, actor: actorRef(actor), action: t.action, objectType: 'enrolment', objectId: enrolmentId, before: { status: t.from }, after: { status: t.to, reason: t.reason ?? null } },
+      ]);
+      if (t.to === EnrolmentStatus.APPROVED) await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: program.id } }]);
+    });
+    return this.view(enrolmentId);
+  }
+
+  /** An enrolment in a program of the actor's bank, locked for the rest of the transaction. */
+  private async bankEnrolment(manager: EntityManager, actor: Actor, enrolmentId: string): Promise<{ enrolment: Enrolment; program: Program }> {
+    const enrolment = await manager.findOne(Enrolment, { where: { id: enrolmentId }, lock: { mode: 'pessimistic_write' } });
+    const program = enrolment && (await manager.findOneBy(Program, { id: enrolment.programId, bankId: actor.organisationId }));
+    if (!enrolment || !program) throw notFound('enrolment');
+    return { enrolment, program };
+  }
+
+  /** An enrolment the actor sees as its program's bank or anchor (suppliers don't decide their own limits). */
+  private async visibleToProgramParty(manager: EntityManager, actor: Actor, enrolmentId: string): Promise<{ enrolment: Enrolment; program: Program }> {
+    const enrolment = await manager.findOneBy(Enrolment, { id: enrolmentId });
+    const program =
+      enrolment &&
+      (await manager
+        .createQueryBuilder(Program, 'p')
+        .where('p.id = :id', { id: enrolment.programId })
+        .andWhere(programVisibilitySql(actor), { org: actor.organisationId })
+        .getOne());
+    if (!enrolment || !program || actor.organisationType === OrganisationType.SUPPLIER) throw notFound('enrolment');
+    return { enrolment, program };
+  }
+
+  private async pendingChange(manager: EntityManager, actor: Actor, enrolmentId: string, changeId: string): Promise<EnrolmentChange> {
+    const change = await manager.findOne(EnrolmentChange, { where: { id: changeId, enrolmentId }, lock: { mode: 'pessimistic_write' } });
+    if (!change) throw notFound('sub-limit change');
+    assertNotProposer(change.proposedBy, actor);
+    if (change.status !== ProgramChangeStatus.PENDING) throw conflict('change_not_pending', `the change is already ${change.status.toLowerCase()}`);
+    return change;
+  }
+
+  private async invite(manager: EntityManager, actor: Actor, invite: SupplierInvite): Promise<string> {
+    const { organisation } = await this.organisations.create(
+      {
+        type: OrganisationType.SUPPLIER,
+        name: invite.name,
+        taxId: invite.taxId ?? null,
+        createdByOrganisationId: actor.organisationId,
+        admin: { ...invite.admin, roles: [Role.SUPPLIER_ADMIN] },
+      },
+      manager,
+    );
+    return organisation.id;
+  }
+
+  private async existingSupplier(manager: EntityManager, supplierId: string): Promise<string> {
+    const supplier = await manager.findOneBy(Organisation, { id: supplierId });
+    if (supplier?.type !== OrganisationType.SUPPLIER) throw invalid('supplier_unknown', 'supplierId must name a supplier organisation', 'supplierId');
+    return supplier.id;
+  }
+}
+
+function assertEnrolling(program: Program): void {
+  if (!ENROLLING_STATUSES.includes(program.status)) throw conflict('program_closed', `the program is ${program.status.toLowerCase()}`);
+}
+
+/** A sub-limit: positive, in the program's minor unit, within the program limit. */
+function parseSubLimit(value: unknown, program: Program): string {
+  const subLimit = parseAmount(value, program.currency, 'subLimit');
+  if (subLimit.greaterThan(program.limitAmount)) {
+    throw invalid('sub_limit_above_limit', `subLimit must not exceed the program limit of ${formatAmount(program.limitAmount, program.currency)}`, 'subLimit');
+  }
+  return subLimit.toFixed();
+}
+
+function enrolmentView(row: EnrolmentRow): EnrolmentView {
+  const money = (value: string) => formatAmount(value, row.currency);
+  return {
+    id: row.id,
+    programId: row.program_id,
+    supplierId: row.supplier_id,
+    supplierName: row.supplier_name,
+    currency: row.currency,
+    subLimit: money(row.sub_limit),
+    utilised: money(row.utilised),
+    available: formatAmount(available(row.sub_limit, row.utilised), row.currency),
+    status: row.status,
+    proposedBy: row.proposed_by,
+    approvedBy: row.approved_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
