@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OffersModule } from '@scf/offers';
+import { ProgramsModule } from '@scf/programs';
 import { FinancingItem } from './financing-item.entity';
 import { FinancingRequest } from './financing-request.entity';
 import { Payment } from './payment.entity';
+import { FinancingService } from './financing.service';
+import { PaymentsService } from './payments.service';
+import { PortfolioService } from './portfolio.service';
 import { DailyFinancingHandler } from './jobs/daily-financing.handler';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment])],
-  providers: [DailyFinancingHandler],
-  exports: [TypeOrmModule, DailyFinancingHandler],
+  imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment]), ProgramsModule, OffersModule],
+  providers: [FinancingService, PaymentsService, PortfolioService, DailyFinancingHandler],
+  exports: [TypeOrmModule, FinancingService, PaymentsService, PortfolioService, DailyFinancingHandler],
 })
 export class FinancingModule {}

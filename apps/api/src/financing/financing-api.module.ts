@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { FinancingModule } from '@scf/financing';
+import { FinancingController } from './financing.controller';
+import { PaymentsController } from './payments.controller';
+import { PortfolioController } from './portfolio.controller';
 
-@Module({})
+@Module({
+  imports: [FinancingModule],
+  controllers: [FinancingController, PaymentsController, PortfolioController],
+})
 export class FinancingApiModule {}

@@ -1,0 +1,177 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import {
+  AnchorExposure,
+  FINANCING_SORTS,
+  FinancingItemStatus,
+  FinancingItemView,
+  FinancingSort,
+  FinancingStatus,
+  FinancingSummaryView,
+  FinancingView,
+  MATURITY_BUCKETS,
+  MaturityBucket,
+  MaturityLadder,
+  MAX_OFFERS_PER_REQUEST,
+  OverdueItem,
+  PaymentView,
+  PortfolioView,
+  ProgramExposure,
+} from '@scf/financing';
+import { AmountField, DateField, IdField } from '../http/fields';
+import { PageQuery } from '../http/pagination';
+
+export class NewFinancingRequestDto {
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: MAX_OFFERS_PER_REQUEST,
+    uniqueItems: true,
+    description: 'open offers of one program, accepted together',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_OFFERS_PER_REQUEST)
+  @ArrayUnique((id: string) => (typeof id === 'string' ? id.toLowerCase() : id), { message: 'offerIds must not repeat an offer' })
+  @IsUUID('all', { each: true, message: 'each of offerIds must be a UUID' })
+  offerIds: string[];
+}
+
+export class RejectFinancingDto {
+  @ApiProperty({ example: 'supplier under review', description: 'why the bank refuses; shown to the supplier' })
+  @IsString()
+  @Length(1, 500)
+  reason: string;
+}
+
+export class FundFinancingDto {
+  @DateField('date the supplier is paid; today\'s business date when omitted. Discount is priced from it.', '2026-03-01', true)
+  valueDate?: string;
+}
+
+export class FinancingListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: FinancingStatus }) @IsOptional() @IsIn(Object.values(FinancingStatus)) status?: FinancingStatus;
+  @IdField('only requests of this program', true) programId?: string;
+  @ApiPropertyOptional({ enum: FINANCING_SORTS, default: '-createdAt', description: 'a leading minus sorts descending' })
+  @IsOptional()
+  @IsIn(FINANCING_SORTS)
+  sort?: FinancingSort;
+}
+
+export class NewPaymentDto {
+  @AmountField('the amount the anchor paid; must equal the face amount', '1000000.00') amount: string;
+  @DateField('date the anchor paid', '2026-05-27') paidOn: string;
+}
+
+export class FinancingItemDto implements FinancingItemView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) receivableId: string;
+  @ApiProperty({ format: 'uuid' }) offerId: string;
+  @ApiProperty({ example: '1000000.00', description: 'F' }) faceAmount: string;
+  @ApiProperty({ example: '900000.00', description: 'A, the amount reserved on the limits' }) advance: string;
+  @ApiProperty({ example: '10983.75', description: 'D, interest in advance' }) discount: string;
+  @ApiProperty({ example: '900.00' }) fee: string;
+  @ApiProperty({ example: '888116.25', description: 'N = A − D − Fee' }) netProceeds: string;
+  @ApiProperty({ example: 87 }) tenorDays: number;
+  @ApiProperty({ format: 'date' }) maturityDate: string;
+  @ApiProperty({ enum: FinancingItemStatus }) status: FinancingItemStatus;
+  @ApiProperty({ example: '0.00', description: 'penalty interest accrued on A while overdue' }) penaltyAccrued: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) penaltyAccruedTo: string | null;
+}
+
+export class FinancingSummaryDto implements FinancingSummaryView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) programId: string;
+  @ApiProperty({ format: 'uuid' }) enrolmentId: string;
+  @ApiProperty({ format: 'uuid' }) supplierId: string;
+  @ApiProperty({ example: 'CNY' }) currency: string;
+  @ApiProperty({ enum: FinancingStatus }) status: FinancingStatus;
+  @ApiProperty({ description: 'approved on acceptance because the advance was within the auto-approval threshold' }) autoApproved: boolean;
+  @ApiProperty({ example: '1000000.00' }) totalFace: string;
+  @ApiProperty({ example: '900000.00' }) totalAdvance: string;
+  @ApiProperty({ example: '10983.75' }) totalDiscount: string;
+  @ApiProperty({ example: '900.00' }) totalFee: string;
+  @ApiProperty({ example: '888116.25' }) totalNetProceeds: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'fixed at funding' }) valueDate: string | null;
+  @ApiProperty({ nullable: true, type: String }) rejectionReason: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) approvedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) fundedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
+}
+
+export class FinancingDto extends FinancingSummaryDto implements FinancingView {
+  @ApiProperty({ type: [FinancingItemDto] }) items: FinancingItemDto[];
+}
+
+export class PaymentDto implements PaymentView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) receivableId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) financingItemId: string | null;
+  @ApiProperty({ example: 'CNY' }) currency: string;
+  @ApiProperty({ example: '1000000.00' }) amount: string;
+  @ApiProperty({ example: '900000.00', description: 'the advance, back to the bank' }) toBank: string;
+  @ApiProperty({ example: '100000.00', description: 'the reserve F − A (all of it when unfinanced)' }) toSupplier: string;
+  @ApiProperty({ example: '0.00', description: 'penalty interest owed to the bank on top of the payment' }) penaltyDue: string;
+  @ApiProperty({ format: 'date' }) paidOn: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+class ProgramExposureDto implements ProgramExposure {
+  @ApiProperty({ format: 'uuid' }) programId: string;
+  @ApiProperty() programName: string;
+  @ApiProperty({ format: 'uuid' }) anchorId: string;
+  @ApiProperty() anchorName: string;
+  @ApiProperty({ example: 'CNY' }) currency: string;
+  @ApiProperty({ example: 'ACTIVE' }) status: string;
+  @ApiProperty({ example: '10000000.00' }) limitAmount: string;
+  @ApiProperty({ example: '900000.00', description: 'reserved by requested, approved and funded financing' }) utilised: string;
+  @ApiProperty({ example: '900000.00', description: 'funded advances not yet repaid' }) outstanding: string;
+  @ApiProperty({ example: '0.00', description: 'part of outstanding that is overdue' }) overdue: string;
+  @ApiProperty() liveItems: number;
+}
+
+class AnchorExposureDto implements AnchorExposure {
+  @ApiProperty({ format: 'uuid' }) anchorId: string;
+  @ApiProperty() anchorName: string;
+  @ApiProperty({ example: 'CNY' }) currency: string;
+  @ApiProperty({ example: '900000.00' }) outstanding: string;
+  @ApiProperty({ example: '0.00' }) overdue: string;
+  @ApiProperty() liveItems: number;
+}
+
+class MaturityBucketDto {
+  @ApiProperty({ enum: MATURITY_BUCKETS, description: 'days from the business date to maturity; overdue = past maturity' })
+  bucket: MaturityBucket;
+  @ApiProperty({ example: '900000.00' }) amount: string;
+  @ApiProperty() items: number;
+}
+
+class MaturityLadderDto implements MaturityLadder {
+  @ApiProperty({ example: 'CNY' }) currency: string;
+  @ApiProperty({ type: [MaturityBucketDto] }) buckets: MaturityBucketDto[];
+}
+
+class OverdueItemDto implements OverdueItem {
+  @ApiProperty({ format: 'uuid' }) financingItemId: string;
+  @ApiProperty({ format: 'uuid' }) financingRequestId: string;
+  @ApiProperty({ format: 'uuid' }) receivableId: string;
+  @ApiProperty({ format: 'uuid' }) programId: string;
+  @ApiProperty({ format: 'uuid' }) supplierId: string;
+  @ApiProperty() supplierName: string;
+  @ApiProperty({ example: 'CNY' }) currency: string;
+  @ApiProperty({ example: '900000.00' }) advance: string;
+  @ApiProperty({ format: 'date' }) maturityDate: string;
+  @ApiProperty({ example: 9 }) daysOverdue: number;
+  @ApiProperty({ example: '4050.00' }) penaltyAccrued: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) penaltyAccruedTo: string | null;
+}
+
+export class PortfolioDto implements PortfolioView {
+  @ApiProperty({ format: 'date' }) businessDate: string;
+  @ApiProperty({ type: [ProgramExposureDto] }) programs: ProgramExposureDto[];
+  @ApiProperty({ type: [AnchorExposureDto], description: 'outstanding per anchor and currency' }) anchors: AnchorExposureDto[];
+  @ApiProperty({ type: [MaturityLadderDto], description: 'outstanding by time to maturity, per currency' }) maturityLadder: MaturityLadderDto[];
+  @ApiProperty({ type: [OverdueItemDto], description: 'overdue items, oldest maturity first (at most 500)' }) overdue: OverdueItemDto[];
+}
