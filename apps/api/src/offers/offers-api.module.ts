@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { OffersModule } from '@scf/offers';
+import { OffersController } from './offers.controller';
 
-@Module({})
+@Module({
+  imports: [OffersModule],
+  controllers: [OffersController],
+})
 export class OffersApiModule {}

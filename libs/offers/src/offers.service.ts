@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { compareDates, conflict, invalid, IsoDate, notFound, parseIsoDate } from '@scf/core';
+import { Actor, OrganisationType } from '@scf/identity';
+import { Offer, OfferStatus } from './offer.entity';
+
+export const OFFER_SORTS = ['maturityDate', '-maturityDate', 'netProceeds', '-netProceeds', 'expiresOn', '-expiresOn', 'createdAt', '-createdAt'] as const;
+export type OfferSort = (typeof OFFER_SORTS)[number];
+
+export interface OfferFilter {
+  status?: OfferStatus;
+  programId?: string;
+  maturityFrom?: IsoDate;
+  maturityTo?: IsoDate;
+  sort?: OfferSort;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Offers as the other contexts and the API see them. The worker writes them (OfferGenerator);
+ * financing accepts them through lockOpenOffersForAcceptance, in its own transaction.
+ */
+@Injectable()
+export class OffersService {
+  constructor(@InjectRepository(Offer) private readonly offers: Repository<Offer>) {}
+
+  /**
+   * Locks the offers a supplier accepts and marks them ACCEPTED, in the caller's transaction, so
+   * the limit reservation and the acceptance commit or roll back together. The receivables are
+   * locked before the offers, each in id order: the offer generator takes its receivable locks
+   * with SKIP LOCKED, so acceptance and generation never deadlock, and no new open offer can
+   * appear on a receivable while it is being accepted. An offer of another supplier is a 404.
+   */
+  async lockOpenOffersForAcceptance(
+    manager: EntityManager,
+    offerIds: string[],
+    supplierId: string,
+    businessDate: IsoDate,
+  ): Promise<Offer[]> {
+    const ids = [...new Set(offerIds)];
+    if (ids.length === 0) return [];
+    const owned: { receivable_id: string }[] = await manager.query(
+      `SELECT receivable_id FROM offers WHERE id = ANY($1::uuid[]) AND supplier_id = $2`,
+      [ids, supplierId],
+    );
+    if (owned.length !== ids.length) throw notFound('offer');
+    await manager.query(`SELECT id FROM receivables WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+      owned.map((row) => row.receivable_id),
+    ]);
+    const offers = await manager
+      .createQueryBuilder(Offer, 'o')
+      .where('o.id IN (:...ids)', { ids })
+      .orderBy('o.id')
+      .setLock('pessimistic_write')
+      .getMany();
+    const notOpen = offers.find((offer) => offer.status !== OfferStatus.OPEN);
+    if (notOpen) throw conflict('offer_not_open', `offer ${notOpen.id} is ${notOpen.status}, not OPEN`, { offerId: notOpen.id });
+    const expired = offers.find((offer) => compareDates(offer.expiresOn, businessDate) < 0);
+    if (expired) throw conflict('offer_expired', `offer ${expired.id} expired on ${expired.expiresOn}`, { offerId: expired.id });
+
+    const [, accepted] = await manager.query(
+      `UPDATE offers SET status = 'ACCEPTED', closed_at = now() WHERE id = ANY($1::uuid[]) AND status = 'OPEN'`,
+      [ids],
+    );
+    if (accepted !== ids.length) throw conflict('offer_not_open', 'an offer was closed concurrently');
+    return offers.map((offer) => ({ ...offer, status: OfferStatus.ACCEPTED }));
+  }
+
+  /**
+   * Closes the open offers of receivables that can no longer be financed (settled, disputed, or
+   * whose enrolment or program stopped), in the caller's transaction. Returns how many it closed.
+   */
+  async withdrawOpenOffers(manager: EntityManager, receivableIds: string[]): Promise<number> {
+    if (receivableIds.length === 0) return 0;
+    const [, withdrawn] = await manager.query(
+      `UPDATE offers SET status = 'WITHDRAWN', closed_at = now() WHERE receivable_id = ANY($1::uuid[]) AND status = 'OPEN'`,
+      [receivableIds],
+    );
+    return withdrawn;
+  }
+
+  /** Rows fetched with `limit + 1`, so that the caller can tell whether more exist. */
+  async list(actor: Actor, filter: OfferFilter): Promise<Offer[]> {
+    const query = this.visibleTo(actor).andWhere('o.status = :status', { status: filter.status ?? OfferStatus.OPEN });
+    if (filter.programId) query.andWhere('o.programId = :programId', { programId: filter.programId });
+    const from = filter.maturityFrom === undefined ? undefined : parseIsoDate(filter.maturityFrom, 'maturityFrom');
+    const to = filter.maturityTo === undefined ? undefined : parseIsoDate(filter.maturityTo, 'maturityTo');
+    if (from && to && compareDates(from, to) > 0) throw invalid('date_range_invalid', 'maturityFrom must not be after maturityTo', 'maturityFrom');
+    if (from) query.andWhere('o.maturityDate >= :from', { from });
+    if (to) query.andWhere('o.maturityDate <= :to', { to });
+    const sort = filter.sort ?? 'maturityDate';
+    const descending = sort.startsWith('-');
+    return query
+      .orderBy(`o.${descending ? sort.slice(1) : sort}`, descending ? 'DESC' : 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(filter.limit + 1)
+      .offset(filter.offset)
+      .getMany();
+  }
+
+  async get(actor: Actor, id: string): Promise<Offer> {
+    const offer = await this.visibleTo(actor).andWhere('o.id = :id', { id }).getOne();
+    if (!offer) throw notFound('offer');
+    return offer;
+  }
+
+  /** A supplier sees its own offers, a bank those in the programs it funds, an anchor those in its programs. */
+  private visibleTo(actor: Actor): SelectQueryBuilder<Offer> {
+    const query = this.offers.createQueryBuilder('o');
+    switch (actor.organisationType) {
+      case OrganisationType.SUPPLIER:
+        return query.where('o.supplierId = :organisationId', { organisationId: actor.organisationId });
+      case OrganisationType.BANK:
+        return query.where('o.programId IN (SELECT p.id FROM programs p WHERE p.bank_id = :organisationId)', {
+          organisationId: actor.organisationId,
+        });
+      case OrganisationType.ANCHOR:
+        return query.where('o.programId IN (SELECT p.id FROM programs p WHERE p.anchor_id = :organisationId)', {
+          organisationId: actor.organisationId,
+        });
+    }
+  }
+}
