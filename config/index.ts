@@ -14,6 +14,20 @@ export interface AppConfig {
   readonly corsOrigins: string[];
   readonly queuePrefix: string;
   readonly idempotencyTtlHours: number;
+  readonly logFormat: 'text' | 'json';
+  /** Proxy hops in front of the API whose X-Forwarded-For is trusted (0: use the socket address). */
+  readonly trustProxyHops: number;
+  readonly rateLimitLoginsPerMinute: number;
+  readonly rateLimitWritesPerMinute: number;
+  /** A token can be refreshed until this many seconds after the password login that began the session. */
+  readonly sessionMaxSeconds: number;
+  /** Field-encryption keys; the first encrypts, every one decrypts (rotation). */
+  readonly encryptionKeys: readonly EncryptionKey[];
+}
+
+export interface EncryptionKey {
+  readonly id: string;
+  readonly key: Buffer;
 }
 
 export class ConfigError extends Error {}
@@ -31,7 +45,15 @@ const DEFAULTS: Env = {
   CORS_ORIGINS: '',
   QUEUE_PREFIX: 'scf',
   IDEMPOTENCY_TTL_HOURS: '24',
+  LOG_FORMAT: 'text',
+  TRUST_PROXY_HOPS: '0',
+  RATE_LIMIT_LOGINS_PER_MINUTE: '10',
+  RATE_LIMIT_WRITES_PER_MINUTE: '300',
+  SESSION_MAX_SECONDS: '43200',
 };
+
+// Outside production only: lets a laptop or a test run without key management. Never use it for real data.
+const DEV_ENCRYPTION_KEYS = 'dev:ZGV2LW9ubHktZmllbGQta2V5LWNoYW5nZS1tZS0wMDA=';
 
 function read(env: Env, name: string, optional = false): string {
   const value = env[name] ?? DEFAULTS[name];
@@ -72,6 +94,32 @@ function url(env: Env, name: string, protocols: string[]): string {
   return value;
 }
 
+function corsOrigins(env: Env): string[] {
+  const origins = read(env, 'CORS_ORIGINS', true).split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
+      throw new ConfigError(`CORS_ORIGINS entry "${origin}" is invalid: list origins such as https://portal.example.com, comma-separated (no paths, no *)`);
+    }
+  }
+  return origins;
+}
+
+/** ENCRYPTION_KEYS="id:base64key,..." — 32-byte AES-256 keys; ids name the key inside each ciphertext. */
+function encryptionKeys(env: Env, nodeEnv: string): EncryptionKey[] {
+  const value = env.ENCRYPTION_KEYS || (nodeEnv === 'production' ? undefined : DEV_ENCRYPTION_KEYS);
+  const hint = 'export ENCRYPTION_KEYS=k1:$(openssl rand -base64 32) (comma-separate several; the first encrypts)';
+  if (!value) throw new ConfigError(`ENCRYPTION_KEYS must be set in production: ${hint}`);
+  const keys = value.split(',').map((entry, index) => {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/.exec(entry.trim());
+    const key = match ? Buffer.from(match[2], 'base64') : undefined;
+    if (!match || key?.length !== 32) throw new ConfigError(`ENCRYPTION_KEYS entry ${index + 1} is invalid: use id:base64 of 32 random bytes; ${hint}`);
+    return { id: match[1], key };
+  });
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new ConfigError('ENCRYPTION_KEYS has a key id twice: give every key its own id');
+  if (nodeEnv === 'production' && value === DEV_ENCRYPTION_KEYS) throw new ConfigError(`ENCRYPTION_KEYS must not be the development key in production: ${hint}`);
+  return keys;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const);
   const jwtSecret = env.JWT_SECRET ?? (nodeEnv === 'production' ? undefined : 'dev-only-secret-change-me-0123456789abcdef');
@@ -91,9 +139,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 60, 86400),
     clock,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
-    corsOrigins: read(env, 'CORS_ORIGINS', true).split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: corsOrigins(env),
     queuePrefix: read(env, 'QUEUE_PREFIX'),
     idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24 * 30),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const),
+    trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 10),
+    rateLimitLoginsPerMinute: integer(env, 'RATE_LIMIT_LOGINS_PER_MINUTE', 1, 10_000),
+    rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 1, 1_000_000),
+    sessionMaxSeconds: integer(env, 'SESSION_MAX_SECONDS', 60, 30 * 86400),
+    encryptionKeys: Object.freeze(encryptionKeys(env, nodeEnv)),
   });
 }
 

@@ -18,6 +18,9 @@ import { ProgramsApiModule } from './programs/programs-api.module';
 import { ReceivablesApiModule } from './invoices/receivables-api.module';
 import { OffersApiModule } from './offers/offers-api.module';
 import { FinancingApiModule } from './financing/financing-api.module';
+import { SecurityApiModule } from './security/security-api.module';
+import { RateLimitGuard } from './security/rate-limit.guard';
+import { AuditApiModule } from './audit/audit-api.module';
 
 /** The HTTP application: controllers over the bounded-context libraries. */
 @Module({})
@@ -36,10 +39,14 @@ export class ApiModule {
         ReceivablesApiModule,
         OffersApiModule,
         FinancingApiModule,
+        SecurityApiModule,
+        AuditApiModule,
       ],
       controllers: [AuthController, OrganisationsController, HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After AuthGuard: write limits are per authenticated organisation.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         IdempotencyService,

@@ -2,10 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { AppConfig } from '@scf/config';
 import { ApiModule } from './api.module';
 import { validationPipe } from './http/validation';
+import { applyHttpSecurity } from './security/http-security';
+import { RedactingLogger } from './security/redacting-logger';
 
 export function buildOpenApi(app: INestApplication) {
   const config = new DocumentBuilder()
@@ -16,6 +17,7 @@ export function buildOpenApi(app: INestApplication) {
     )
     .setVersion('1')
     .addBearerAuth()
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'an organisation API key (scf_…); `Authorization: ApiKey <key>` works too' }, 'apiKey')
     .build();
   return SwaggerModule.createDocument(app, config);
 }
@@ -23,12 +25,11 @@ export function buildOpenApi(app: INestApplication) {
 /** Builds the API application (used by main.ts and by the end-to-end tests). */
 export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
-    logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+    logger: config.logLevel === 'silent' ? false : new RedactingLogger(config),
     bodyParser: false,
   });
+  applyHttpSecurity(app, config);
   app.useBodyParser('json', { limit: '20mb' });
-  app.use(helmet());
-  app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false });
   app.useGlobalPipes(validationPipe);
   const document = buildOpenApi(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });

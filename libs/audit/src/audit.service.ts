@@ -47,13 +47,14 @@ export class AuditService {
         chainId,
         seq,
         occurredAt,
-        actorUserId: event.actor?.userId ?? null,
-        organisationId: event.actor?.organisationId ?? null,
+        // uuid columns give ids back in lower case; hash them as they will be read.
+        actorUserId: event.actor?.userId?.toLowerCase() ?? null,
+        organisationId: event.actor?.organisationId?.toLowerCase() ?? null,
         action: event.action,
         objectType: event.objectType,
         objectId: event.objectId,
-        before: event.before ?? null,
-        after: event.after ?? null,
+        before: asStored(event.before),
+        after: asStored(event.after),
       };
       const hash = eventHash(prevHash, chained);
       rows.push([chainId, seq, occurredAt, chained.actorUserId, chained.organisationId, chained.action, chained.objectType,
@@ -71,4 +72,12 @@ export class AuditService {
 
 function transpose(rows: unknown[][], width: number): unknown[][] {
   return Array.from({ length: width }, (_, column) => rows.map((row) => row[column]));
+}
+
+/**
+ * The value as jsonb will give it back (Dates and decimals become strings, undefined disappears),
+ * so that the hash recorded now is the hash a verifier recomputes from the stored row.
+ */
+function asStored(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value) ?? 'null');
 }

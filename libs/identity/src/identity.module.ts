@@ -1,15 +1,20 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@scf/audit';
 import { APP_CONFIG, AppConfig } from '@scf/config';
 import { Organisation } from './organisation.entity';
 import { User } from './user.entity';
+import { ApiKey } from './api-key.entity';
 import { AuthService } from './auth.service';
 import { OrganisationsService } from './organisations.service';
+import { ApiKeysService } from './api-keys.service';
+import { FieldCipher, installFieldEncryption } from './field-encryption';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Organisation, User]),
+    AuditModule,
+    TypeOrmModule.forFeature([Organisation, User, ApiKey]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -19,7 +24,13 @@ import { OrganisationsService } from './organisations.service';
       }),
     }),
   ],
-  providers: [AuthService, OrganisationsService],
-  exports: [AuthService, OrganisationsService, TypeOrmModule],
+  providers: [
+    AuthService,
+    OrganisationsService,
+    ApiKeysService,
+    // The entity's column transformers are static: install the configured keys before any organisation is read.
+    { provide: FieldCipher, inject: [APP_CONFIG], useFactory: (config: AppConfig) => installFieldEncryption(config.encryptionKeys) },
+  ],
+  exports: [AuthService, OrganisationsService, ApiKeysService, FieldCipher, TypeOrmModule],
 })
 export class IdentityModule {}

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { encryptedColumn } from './field-encryption';
 
 export enum OrganisationType {
   BANK = 'BANK',
@@ -11,8 +12,10 @@ export class Organisation {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'text' }) type: OrganisationType;
   @Column() name: string;
-  @Column({ type: 'text', nullable: true }) taxId: string | null;
-  @Column({ type: 'text', nullable: true }) bankAccount: string | null;
+  /** Encrypted at rest (AES-256-GCM); show it through `mask` unless the reader may see it in full. */
+  @Column({ type: 'text', nullable: true, transformer: encryptedColumn('organisations.tax_id') }) taxId: string | null;
+  /** Encrypted at rest (AES-256-GCM); show it through `mask` unless the reader may see it in full. */
+  @Column({ type: 'text', nullable: true, transformer: encryptedColumn('organisations.bank_account') }) bankAccount: string | null;
   @Column({ type: 'uuid', nullable: true }) createdByOrganisationId: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

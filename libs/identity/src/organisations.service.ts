@@ -1,17 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { AuditService } from '@scf/audit';
 import { DomainError, invalid, notFound } from '@scf/core';
+import { mask } from './field-encryption';
 import { Organisation, OrganisationType } from './organisation.entity';
 import { User } from './user.entity';
 import { Role, ROLES_BY_ORGANISATION_TYPE } from './role';
 import { hashPassword } from './password-hasher';
 
+/** Who made a change, as written to the business event log (absent for a bootstrap command). */
+export interface ChangedBy {
+  userId: string;
+  organisationId: string;
+}
+
 export interface NewOrganisation {
   type: OrganisationType;
   name: string;
   taxId?: string | null;
+  bankAccount?: string | null;
   createdByOrganisationId?: string | null;
+  /** The user who onboards the organisation; recorded in the organisation.created event. */
+  createdBy?: ChangedBy | null;
   admin: { email: string; displayName: string; password: string; roles?: Role[] };
 }
 
@@ -21,6 +32,13 @@ export interface NewUser {
   displayName: string;
   password: string;
   roles: Role[];
+  /** The user who adds this one; recorded in the user.added event. */
+  addedBy?: ChangedBy | null;
+}
+
+export interface BankDetails {
+  taxId?: string | null;
+  bankAccount?: string | null;
 }
 
 @Injectable()
@@ -28,9 +46,13 @@ export class OrganisationsService {
   constructor(
     @InjectRepository(Organisation) private readonly organisations: Repository<Organisation>,
     @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly audit: AuditService,
   ) {}
 
-  /** Creates an organisation and its first user, in the caller's transaction when one is given. */
+  /**
+   * Creates an organisation and its first user, in the caller's transaction when one is given.
+   * Both are recorded on the organisation's own event chain.
+   */
   async create(input: NewOrganisation, manager?: EntityManager): Promise<{ organisation: Organisation; admin: User }> {
     const run = async (m: EntityManager) => {
       const organisation = await m.save(
@@ -38,34 +60,88 @@ export class OrganisationsService {
           type: input.type,
           name: input.name,
           taxId: input.taxId ?? null,
-          createdByOrganisationId: input.createdByOrganisationId ?? null,
+          bankAccount: input.bankAccount ?? null,
+          createdByOrganisationId: input.createdByOrganisationId ?? input.createdBy?.organisationId ?? null,
         }),
       );
+      await this.audit.record(m, [
+        {
+          chainId: organisation.id,
+          actor: input.createdBy ?? null,
+          action: 'organisation.created',
+          objectType: 'organisation',
+          objectId: organisation.id,
+          after: { type: organisation.type, name: organisation.name, createdByOrganisationId: organisation.createdByOrganisationId, ...maskedBankDetails(organisation) },
+        },
+      ]);
       const roles = input.admin.roles ?? [ROLES_BY_ORGANISATION_TYPE[input.type][0]];
-      const admin = await this.addUser({ organisationId: organisation.id, organisationType: input.type, ...input.admin, roles }, m);
+      const admin = await this.addUser(
+        { organisationId: organisation.id, organisationType: input.type, ...input.admin, roles, addedBy: input.createdBy ?? null },
+        m,
+      );
       return { organisation, admin };
     };
     return manager ? run(manager) : this.organisations.manager.transaction(run);
   }
 
-  async addUser(input: NewUser & { organisationType: OrganisationType }, manager: EntityManager = this.users.manager): Promise<User> {
+  /** Adds a user; its own transaction unless the caller passes one (the user and its event commit together). */
+  async addUser(input: NewUser & { organisationType: OrganisationType }, manager?: EntityManager): Promise<User> {
     const allowed = ROLES_BY_ORGANISATION_TYPE[input.organisationType];
     const wrong = input.roles.find((role) => !allowed.includes(role));
     if (wrong) throw invalid('role_not_allowed', `role ${wrong} is not available to a ${input.organisationType} user`, 'roles');
-    const taken = await manager.query(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [input.email]);
-    if (taken.length) throw new DomainError('CONFLICT', 'email_taken', `a user with email ${input.email} already exists`, { field: 'email' });
-    return manager.save(
-      manager.create(User, {
-        organisationId: input.organisationId,
-        email: input.email.toLowerCase(),
-        displayName: input.displayName,
-        passwordHash: await hashPassword(input.password),
-        roles: input.roles,
-        tokenVersion: 0,
-        failedLogins: 0,
-        lockedUntil: null,
-      }),
-    );
+    const passwordHash = await hashPassword(input.password);
+    const run = async (m: EntityManager) => {
+      const taken = await m.query(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [input.email]);
+      if (taken.length) throw new DomainError('CONFLICT', 'email_taken', `a user with email ${input.email} already exists`, { field: 'email' });
+      const user = await m.save(
+        m.create(User, {
+          organisationId: input.organisationId,
+          email: input.email.toLowerCase(),
+          displayName: input.displayName,
+          passwordHash,
+          roles: input.roles,
+          tokenVersion: 0,
+          failedLogins: 0,
+          lockedUntil: null,
+        }),
+      );
+      await this.audit.record(m, [
+        {
+          chainId: input.organisationId,
+          actor: input.addedBy ?? null,
+          action: 'user.added',
+          objectType: 'user',
+          objectId: user.id,
+          after: { roles: user.roles },
+        },
+      ]);
+      return user;
+    };
+    return manager ? run(manager) : this.users.manager.transaction(run);
+  }
+
+  /** Replaces the organisation's tax id and/or bank account (a changed payout account is worth an event). */
+  async updateBankDetails(organisationId: string, details: BankDetails, changedBy: ChangedBy): Promise<Organisation> {
+    return this.organisations.manager.transaction(async (m) => {
+      const organisation = await m.findOne(Organisation, { where: { id: organisationId }, lock: { mode: 'pessimistic_write' } });
+      if (!organisation) throw notFound('organisation');
+      const before = maskedBankDetails(organisation);
+      if (details.taxId !== undefined) organisation.taxId = details.taxId;
+      if (details.bankAccount !== undefined) organisation.bankAccount = details.bankAccount;
+      await m.save(organisation);
+      await this.audit.record(m, [
+        {
+          chainId: organisation.id,
+          actor: changedBy,
+          action: 'organisation.bank-details-changed',
+          objectType: 'organisation',
+          objectId: organisation.id,
+          before,
+          after: maskedBankDetails(organisation),
+        },
+      ]);
+      return organisation;
+    });
   }
 
   async get(id: string): Promise<Organisation> {
@@ -84,3 +160,6 @@ export class OrganisationsService {
     return ids.length ? this.organisations.findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 }
+
+// The event log is append-only and kept for years: it holds masked values, never the data itself.
+const maskedBankDetails = (o: Organisation) => ({ taxId: mask(o.taxId), bankAccount: mask(o.bankAccount) });

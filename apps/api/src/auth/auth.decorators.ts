@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Actor, Role } from '@scf/identity';
 import { Problem } from '../http/problem';
 
@@ -9,12 +9,13 @@ export const ROLES = 'scf:roles';
 /** The route needs no token (login, health, docs). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** The route needs a user holding at least one of these roles. */
+/** The route needs a user (or an API key scoped to) at least one of these roles. */
 export const Roles = (...roles: Role[]) =>
   applyDecorators(
     SetMetadata(ROLES, roles),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ type: Problem, description: 'missing, invalid, expired or revoked token' }),
+    ApiSecurity('apiKey'),
+    ApiUnauthorizedResponse({ type: Problem, description: 'missing, invalid, expired or revoked token or API key' }),
     ApiForbiddenResponse({ type: Problem, description: `requires one of: ${roles.join(', ')}` }),
   );
 

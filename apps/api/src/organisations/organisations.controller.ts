@@ -1,11 +1,31 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsArray, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { invalid, notFound } from '@scf/core';
-import { Actor, Organisation, OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { Actor, mask, maySeeOrganisationSecrets, Organisation, OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { IdPipe } from '../http/id.pipe';
+
+export const TAX_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 \-./]{0,63}$/;
+export const BANK_ACCOUNT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 -]{3,63}$/;
+
+/** Optional tax id and bank account, for the DTOs that create or change an organisation. */
+export const TaxIdField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ example: '91310000MA1FL0000X', description: 'stored encrypted; shown masked except to the organisation\'s admins and bank staff' }),
+    IsOptional(),
+    IsString(),
+    Matches(TAX_ID_PATTERN, { message: '$property must be 1–64 letters, digits, spaces or - . /' }),
+  );
+
+export const BankAccountField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ example: '6222021234567890123', description: 'stored encrypted; shown masked (****0123) except to the organisation\'s admins and bank staff' }),
+    IsOptional(),
+    IsString(),
+    Matches(BANK_ACCOUNT_PATTERN, { message: '$property must be 4–64 letters, digits, spaces or hyphens (an account number or IBAN)' }),
+  );
 
 export class NewUserDto {
   @ApiProperty({ example: 'treasurer@anchor.demo' }) @IsEmail() @MaxLength(254) email: string;
@@ -17,17 +37,29 @@ export class NewUserDto {
 class NewAnchorDto {
   @ApiProperty({ enum: [OrganisationType.ANCHOR] }) @IsIn([OrganisationType.ANCHOR]) type: OrganisationType.ANCHOR;
   @ApiProperty({ example: 'Sunrise Motors Ltd' }) @IsString() @Length(1, 200) name: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) taxId?: string;
+  @TaxIdField() taxId?: string;
+  @BankAccountField() bankAccount?: string;
   @ApiProperty({ type: NewUserDto }) @ValidateNested() @Type(() => NewUserDto) admin: NewUserDto;
+}
+
+class BankDetailsDto {
+  @TaxIdField() taxId?: string;
+  @BankAccountField() bankAccount?: string;
 }
 
 export class OrganisationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: OrganisationType }) type: OrganisationType;
   @ApiProperty() name: string;
+  @ApiProperty({ type: String, nullable: true, description: 'masked (****1234) unless the caller is an admin of this organisation or bank staff' })
+  taxId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'masked (****1234) unless the caller is an admin of this organisation or bank staff' })
+  bankAccount: string | null;
 
-  static of(o: Organisation): OrganisationDto {
-    return { id: o.id, type: o.type, name: o.name };
+  /** Without an actor (or for one who may not see them) the tax id and bank account are masked. */
+  static of(o: Organisation, actor?: Actor): OrganisationDto {
+    const full = actor !== undefined && maySeeOrganisationSecrets(actor, o.id);
+    return { id: o.id, type: o.type, name: o.name, taxId: full ? o.taxId : mask(o.taxId), bankAccount: full ? o.bankAccount : mask(o.bankAccount) };
   }
 }
 
@@ -38,12 +70,17 @@ class UserDto {
   @ApiProperty({ enum: Role, isArray: true }) roles: Role[];
 }
 
+const changedBy = (actor: Actor) => ({ userId: actor.userId, organisationId: actor.organisationId });
+
 @ApiTags('organisations')
 @Controller('v1/organisations')
 export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}
 
-  /** A bank onboards an anchor enterprise and its first admin. */
+  /**
+   * A bank onboards an anchor enterprise and its first admin. The answer shows the tax id and bank
+   * account masked: it may be stored for Idempotency-Key replay, and the caller just sent them.
+   */
   @Post()
   @Roles(Role.BANK_ADMIN, Role.BANK_CREDIT_OFFICER)
   @ApiCreatedResponse({ type: OrganisationDto })
@@ -52,7 +89,8 @@ export class OrganisationsController {
       type: OrganisationType.ANCHOR,
       name: body.name,
       taxId: body.taxId,
-      createdByOrganisationId: actor.organisationId,
+      bankAccount: body.bankAccount,
+      createdBy: changedBy(actor),
       admin: { ...body.admin, roles: body.admin.roles ?? [Role.ANCHOR_ADMIN] },
     });
     return OrganisationDto.of(organisation);
@@ -62,7 +100,19 @@ export class OrganisationsController {
   @Roles(...Object.values(Role))
   @ApiOkResponse({ type: OrganisationDto })
   async mine(@CurrentActor() actor: Actor): Promise<OrganisationDto> {
-    return OrganisationDto.of(await this.organisations.get(actor.organisationId));
+    return OrganisationDto.of(await this.organisations.get(actor.organisationId), actor);
+  }
+
+  /** An admin sets the organisation's tax id or bank account (the account its proceeds are paid to). */
+  @Patch('mine')
+  @Roles(Role.BANK_ADMIN, Role.ANCHOR_ADMIN, Role.SUPPLIER_ADMIN)
+  @ApiOkResponse({ type: OrganisationDto })
+  async changeBankDetails(@CurrentActor() actor: Actor, @Body() body: BankDetailsDto): Promise<OrganisationDto> {
+    if (body.taxId === undefined && body.bankAccount === undefined) {
+      throw invalid('nothing_to_change', 'send taxId and/or bankAccount', 'bankAccount');
+    }
+    const organisation = await this.organisations.updateBankDetails(actor.organisationId, body, changedBy(actor));
+    return OrganisationDto.of(organisation, actor);
   }
 
   /** An organisation admin adds a colleague with roles allowed for the organisation type. */
@@ -79,6 +129,7 @@ export class OrganisationsController {
       displayName: body.displayName,
       password: body.password,
       roles: body.roles,
+      addedBy: changedBy(actor),
     });
     return { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles };
   }

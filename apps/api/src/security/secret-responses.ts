@@ -1,0 +1,11 @@
+import { invalid } from '@scf/core';
+
+/**
+ * A replayable response is stored in the database, and this one holds a secret. Refusing the
+ * header (the handler's error makes the interceptor drop its claim) keeps secrets out of storage.
+ */
+export function refuseReplayOfSecrets(idempotencyKey: string | undefined): void {
+  if (idempotencyKey !== undefined) {
+    throw invalid('idempotency_key_not_accepted', 'this response carries a secret and is never stored for replay: send it without Idempotency-Key', 'Idempotency-Key');
+  }
+}
