@@ -6,7 +6,7 @@ import { AppConfig } from '@scf/config';
 import { ApiModule } from './api.module';
 import { validationPipe } from './http/validation';
 import { applyHttpSecurity } from './security/http-security';
-import { RedactingLogger } from './security/redacting-logger';
+import { RedactingLogger } from '@scf/logging';
 
 export function buildOpenApi(app: INestApplication) {
   const config = new DocumentBuilder()

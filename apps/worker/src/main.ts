@@ -3,19 +3,20 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@scf/config';
 import { assertServicesReachable } from '@scf/database/preflight';
-import { nestLogLevels } from './log-levels';
+import { LEVELS_BY_CONFIG, RedactingLogger } from '@scf/logging';
 import { WorkerModule } from './worker.module';
 
 async function main() {
   const config = loadConfigOrExit();
   await assertServicesReachable(config);
-  const logLevels = nestLogLevels(config.logLevel);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: logLevels });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: config.logLevel === 'silent' ? false : new RedactingLogger(config),
+  });
   // SIGTERM/SIGINT: the BullMQ workers finish their in-flight jobs and the relay stops (both in
   // beforeApplicationShutdown), then connections close and the process exits 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   // The readiness line supervisors and tests wait for, whatever the log level.
-  if (logLevels && logLevels.includes('log')) new Logger('Worker').log('worker started');
+  if (LEVELS_BY_CONFIG[config.logLevel]?.includes('log')) new Logger('Worker').log('worker started');
   else process.stdout.write('worker started\n');
 }
 

@@ -2,7 +2,7 @@ import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { AppConfig } from '@scf/config';
 import { redact } from './redact';
 
-const LEVELS_BY_CONFIG: Record<string, LogLevel[]> = {
+export const LEVELS_BY_CONFIG: Record<string, LogLevel[]> = {
   fatal: ['fatal'],
   error: ['fatal', 'error'],
   warn: ['fatal', 'error', 'warn'],
@@ -11,7 +11,7 @@ const LEVELS_BY_CONFIG: Record<string, LogLevel[]> = {
   trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
 
-/** The Nest logger of the API: LOG_LEVEL and LOG_FORMAT from the configuration, secrets scrubbed from every line. */
+/** The Nest logger of the API and the worker: LOG_LEVEL and LOG_FORMAT from the configuration, secrets scrubbed from every line. */
 export class RedactingLogger extends ConsoleLogger {
   constructor(config: AppConfig) {
     super({ logLevels: LEVELS_BY_CONFIG[config.logLevel] ?? LEVELS_BY_CONFIG.info, json: config.logFormat === 'json' });
