@@ -4,9 +4,13 @@ import { CreditNote } from './credit-note.entity';
 import { Invoice } from './invoice.entity';
 import { Receivable } from './receivable.entity';
 import { ReceivablePart } from './receivable-part.entity';
+import { InvoicesService } from './invoices.service';
+import { ReceivablesService } from './receivables.service';
 
+/** Needs OutboxService and AuditService, which the global QueueModule and AuditModule provide. */
 @Module({
   imports: [TypeOrmModule.forFeature([Invoice, CreditNote, Receivable, ReceivablePart])],
-  exports: [TypeOrmModule],
+  providers: [InvoicesService, ReceivablesService],
+  exports: [TypeOrmModule, InvoicesService, ReceivablesService],
 })
 export class ReceivablesModule {}

@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ReceivablesModule } from '@scf/receivables';
+import { InvoicesController } from './invoices.controller';
+import { PayablesController } from './payables.controller';
+import { ReceivablesController } from './receivables.controller';
 
-@Module({})
+@Module({
+  imports: [ReceivablesModule],
+  controllers: [InvoicesController, PayablesController, ReceivablesController],
+})
 export class ReceivablesApiModule {}
