@@ -21,7 +21,11 @@ export interface BusinessEvent {
 export class AuditService {
   async record(manager: EntityManager, events: BusinessEvent[]): Promise<void> {
     const byChain = new Map<string, BusinessEvent[]>();
-    for (const event of events) byChain.set(event.chainId, [...(byChain.get(event.chainId) ?? []), event]);
+    for (const event of events) {
+      const chain = byChain.get(event.chainId);
+      if (chain) chain.push(event);
+      else byChain.set(event.chainId, [event]);
+    }
     // Lock chains in a fixed order so that two transactions touching the same chains can't deadlock.
     for (const chainId of [...byChain.keys()].sort()) {
       await this.append(manager, chainId, byChain.get(chainId)!);
