@@ -89,4 +89,19 @@ describe('outbox', () => {
       await queue.close();
     }
   });
+
+  it('housekeeping drops expired idempotency keys and long-relayed outbox rows only', async () => {
+    await platform.sql(
+      `INSERT INTO idempotency_keys (organisation_id, key, request_hash, state, expires_at)
+       VALUES (gen_random_uuid(), 'expired-key', 'h', 'DONE', now() - interval '1 hour'),
+              (gen_random_uuid(), 'live-key', 'h', 'DONE', now() + interval '23 hours')`,
+    );
+    await platform.sql(
+      `INSERT INTO outbox (queue, job_name, payload, relayed_at) VALUES ('offers', 'offers.generate', '{}', now() - interval '8 days')`,
+    );
+    await platform.sql(`INSERT INTO outbox (queue, job_name, payload) VALUES ('scheduled', 'scheduled.housekeeping', '{}')`);
+    await waitFor(async () => (await platform.sql(`SELECT 1 FROM idempotency_keys WHERE key = 'expired-key'`)).length === 0, 30_000);
+    expect(await platform.sql(`SELECT 1 FROM idempotency_keys WHERE key = 'live-key'`)).toHaveLength(1);
+    expect(await platform.sql(`SELECT 1 FROM outbox WHERE relayed_at < now() - interval '7 days'`)).toHaveLength(0);
+  });
 });

@@ -3,3 +3,4 @@ export * from './outbox.service';
 export * from './outbox.relay';
 export * from './queue.module';
 export * from './job-handler';
+export * from './housekeeping.handler';

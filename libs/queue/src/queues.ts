@@ -16,6 +16,8 @@ export const JOBS = {
   DAILY_OFFERS: 'scheduled.daily-offers',
   /** Daily: mark financings overdue after maturity + grace and accrue penalty interest. */
   DAILY_FINANCING: 'scheduled.daily-financing',
+  /** Daily: drop expired idempotency keys and outbox rows relayed long ago. */
+  HOUSEKEEPING: 'scheduled.housekeeping',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -37,6 +39,7 @@ export interface JobPayloads {
   [JOBS.REPRICE_PROGRAM]: RepriceProgramJob;
   [JOBS.DAILY_OFFERS]: DailyJob;
   [JOBS.DAILY_FINANCING]: DailyJob;
+  [JOBS.HOUSEKEEPING]: DailyJob;
 }
 
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
@@ -44,6 +47,7 @@ export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   [JOBS.REPRICE_PROGRAM]: QUEUES.OFFERS,
   [JOBS.DAILY_OFFERS]: QUEUES.SCHEDULED,
   [JOBS.DAILY_FINANCING]: QUEUES.SCHEDULED,
+  [JOBS.HOUSEKEEPING]: QUEUES.SCHEDULED,
 };
 
 /** At-least-once delivery with backoff; failed jobs are kept for inspection. */
@@ -58,4 +62,5 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export const DAILY_SCHEDULES: { job: JobName; pattern: string }[] = [
   { job: JOBS.DAILY_OFFERS, pattern: '5 0 * * *' },
   { job: JOBS.DAILY_FINANCING, pattern: '15 0 * * *' },
+  { job: JOBS.HOUSEKEEPING, pattern: '45 3 * * *' },
 ];

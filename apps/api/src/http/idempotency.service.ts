@@ -60,9 +60,4 @@ export class IdempotencyService {
       key,
     ]);
   }
-
-  async purgeExpired(): Promise<number> {
-    const [, count] = await this.dataSource.query(`DELETE FROM idempotency_keys WHERE expires_at < now()`);
-    return count;
-  }
 }
