@@ -119,18 +119,12 @@ export class FinancingService {
         fee: sum((o) => o.fee),
         netProceeds: sum((o) => o.netProceeds),
       };
-      // The guarded updates re-check program and sub-limit availability at this instant.
-      await this.limits.reserve(manager, programId, enrolmentId, totals.advance);
-
-      // Read after the reservation: the program row is now locked by this transaction.
-      const [program]: { auto_approval_threshold: string; valid_to: string }[] = await manager.query(
-        `SELECT auto_approval_threshold, valid_to FROM programs WHERE id = $1`,
+      // Read without a lock; the reservation below re-reads the terms under the program's row lock.
+      const [terms]: { auto_approval_threshold: string }[] = await manager.query(
+        `SELECT auto_approval_threshold FROM programs WHERE id = $1`,
         [programId],
       );
-      if (compareDates(program.valid_to, businessDate) < 0) {
-        throw conflict('program_expired', `the program expired on ${program.valid_to}`);
-      }
-      const autoApproved = totals.advance.lessThanOrEqualTo(program.auto_approval_threshold);
+      const autoApproved = totals.advance.lessThanOrEqualTo(terms.auto_approval_threshold);
       const status = autoApproved ? FinancingStatus.APPROVED : FinancingStatus.REQUESTED;
 
       const [created]: { id: string }[] = await manager.query(
@@ -165,6 +159,15 @@ export class FinancingService {
           offers.map((o) => o.maturityDate),
         ],
       );
+      // Last, so the program's row lock (and its audit chain's) is held only until the commit. The
+      // guarded updates re-check program and sub-limit availability at this instant.
+      const reservedUnder = await this.limits.reserve(manager, programId, enrolmentId, totals.advance);
+      if (compareDates(reservedUnder.validTo, businessDate) < 0) {
+        throw conflict('program_expired', `the program expired on ${reservedUnder.validTo}`);
+      }
+      if (reservedUnder.autoApprovalThreshold !== terms.auto_approval_threshold) {
+        throw conflict('program_terms_changed', 'the program\'s approval terms changed during the request: retry');
+      }
       await this.audit.record(manager, [
         {
           chainId: programId,

@@ -5,6 +5,15 @@ import { compareDates, conflict, invalid, IsoDate, notFound, parseIsoDate } from
 import { Actor, OrganisationType } from '@scf/identity';
 import { Offer, OfferStatus } from './offer.entity';
 
+/** The accepted offers as entity-shaped objects, straight from the UPDATE … RETURNING. */
+const ACCEPTED_COLUMNS = [
+  'id', 'receivable_id AS "receivableId"', 'program_id AS "programId"', 'enrolment_id AS "enrolmentId"',
+  'supplier_id AS "supplierId"', 'currency', 'face_amount AS "faceAmount"', 'advance', 'discount', 'fee',
+  'net_proceeds AS "netProceeds"', 'annual_rate AS "annualRate"', 'effective_annual_cost AS "effectiveAnnualCost"',
+  'tenor_days AS "tenorDays"', 'value_date AS "valueDate"', 'maturity_date AS "maturityDate"', 'expires_on AS "expiresOn"',
+  'pricing_version AS "pricingVersion"', 'status', 'created_at AS "createdAt"', 'closed_at AS "closedAt"',
+].join(', ');
+
 export const OFFER_SORTS = ['maturityDate', '-maturityDate', 'netProceeds', '-netProceeds', 'expiresOn', '-expiresOn', 'createdAt', '-createdAt'] as const;
 export type OfferSort = (typeof OFFER_SORTS)[number];
 
@@ -41,31 +50,35 @@ export class OffersService {
   ): Promise<Offer[]> {
     const ids = [...new Set(offerIds)];
     if (ids.length === 0) return [];
-    const owned: { receivable_id: string }[] = await manager.query(
-      `SELECT receivable_id FROM offers WHERE id = ANY($1::uuid[]) AND supplier_id = $2`,
+    const locked: { id: string }[] = await manager.query(
+      `SELECT r.id FROM receivables r JOIN offers o ON o.receivable_id = r.id
+        WHERE o.id = ANY($1::uuid[]) AND o.supplier_id = $2
+        ORDER BY r.id FOR UPDATE OF r`,
       [ids, supplierId],
     );
-    if (owned.length !== ids.length) throw notFound('offer');
-    await manager.query(`SELECT id FROM receivables WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
-      owned.map((row) => row.receivable_id),
-    ]);
-    const offers = await manager
-      .createQueryBuilder(Offer, 'o')
-      .where('o.id IN (:...ids)', { ids })
-      .orderBy('o.id')
-      .setLock('pessimistic_write')
-      .getMany();
-    const notOpen = offers.find((offer) => offer.status !== OfferStatus.OPEN);
-    if (notOpen) throw conflict('offer_not_open', `offer ${notOpen.id} is ${notOpen.status}, not OPEN`, { offerId: notOpen.id });
-    const expired = offers.find((offer) => compareDates(offer.expiresOn, businessDate) < 0);
-    if (expired) throw conflict('offer_expired', `offer ${expired.id} expired on ${expired.expiresOn}`, { offerId: expired.id });
+    if (locked.length !== ids.length) throw notFound('offer');
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [accepted]: [Offer[], number] = await manager.query(
+      `UPDATE offers SET status = 'ACCEPTED', closed_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'OPEN' AND expires_on >= $2
+       RETURNING ${ACCEPTED_COLUMNS}`,
+      [ids, businessDate],
+    );
+    if (accepted.length !== ids.length) await this.explainRefusal(manager, ids, businessDate);
+    return accepted;
+  }
 
-    const [, accepted] = await manager.query(
-      `UPDATE offers SET status = 'ACCEPTED', closed_at = now() WHERE id = ANY($1::uuid[]) AND status = 'OPEN'`,
+  /** Why an acceptance found fewer open, unexpired offers than named (the error path only). */
+  private async explainRefusal(manager: EntityManager, ids: string[], businessDate: IsoDate): Promise<never> {
+    const offers: { id: string; status: OfferStatus; expires_on: string }[] = await manager.query(
+      `SELECT id, status, expires_on FROM offers WHERE id = ANY($1::uuid[]) ORDER BY id`,
       [ids],
     );
-    if (accepted !== ids.length) throw conflict('offer_not_open', 'an offer was closed concurrently');
-    return offers.map((offer) => ({ ...offer, status: OfferStatus.ACCEPTED }));
+    const notOpen = offers.find((offer) => offer.status !== OfferStatus.OPEN);
+    if (notOpen) throw conflict('offer_not_open', `offer ${notOpen.id} is ${notOpen.status}, not OPEN`, { offerId: notOpen.id });
+    const expired = offers.find((offer) => compareDates(offer.expires_on, businessDate) < 0);
+    if (expired) throw conflict('offer_expired', `offer ${expired.id} expired on ${expired.expires_on}`, { offerId: expired.id });
+    throw conflict('offer_not_open', 'an offer was closed concurrently');
   }
 
   /**

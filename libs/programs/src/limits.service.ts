@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { conflict, Decimal } from '@scf/core';
 
+/** The program terms a reservation was made under, read while the program row is locked. */
+export interface ReservedUnder {
+  autoApprovalThreshold: string;
+  validTo: string;
+}
+
 /**
  * Reserves and releases utilisation of a program and an enrolment (sub-limit) in one transaction.
  * Each update is guarded in SQL: under Read Committed a waiting UPDATE re-evaluates its WHERE on
@@ -10,26 +16,39 @@ import { conflict, Decimal } from '@scf/core';
  */
 @Injectable()
 export class LimitsService {
-  async reserve(manager: EntityManager, programId: string, enrolmentId: string, amount: Decimal.Value): Promise<void> {
-    const value = new Decimal(amount).toString();
-    const [, programRows] = await manager.query(
-      `UPDATE programs SET utilised = utilised + $2, updated_at = now()
-        WHERE id = $1 AND status = 'ACTIVE' AND utilised + $2 <= limit_amount`,
-      [programId, value],
+  /**
+   * One statement: the enrolment update reads the program update's result, so it runs second and
+   * only when the program had room. The program row stays locked until the caller commits, so
+   * callers do this as late as possible in their transaction.
+   */
+  async reserve(manager: EntityManager, programId: string, enrolmentId: string, amount: Decimal.Value): Promise<ReservedUnder> {
+    const rows: { auto_approval_threshold: string; valid_to: string; enrolment_reserved: boolean }[] = await manager.query(
+      `WITH program AS (
+         UPDATE programs SET utilised = utilised + $3, updated_at = now()
+          WHERE id = $1 AND status = 'ACTIVE' AND utilised + $3 <= limit_amount
+         RETURNING auto_approval_threshold, valid_to
+       ), enrolment AS (
+         UPDATE enrolments SET utilised = utilised + $3, updated_at = now()
+          WHERE id = $2 AND program_id = $1 AND status = 'APPROVED' AND utilised + $3 <= sub_limit
+            AND EXISTS (SELECT 1 FROM program)
+         RETURNING id
+       )
+       SELECT auto_approval_threshold, valid_to, EXISTS (SELECT 1 FROM enrolment) AS enrolment_reserved FROM program`,
+      [programId, enrolmentId, new Decimal(amount).toString()],
     );
-    if (programRows !== 1) throw conflict('program_limit_exceeded', 'the program has not enough available limit (or is not active)');
-    const [, enrolmentRows] = await manager.query(
-      `UPDATE enrolments SET utilised = utilised + $2, updated_at = now()
-        WHERE id = $1 AND program_id = $3 AND status = 'APPROVED' AND utilised + $2 <= sub_limit`,
-      [enrolmentId, value, programId],
-    );
-    if (enrolmentRows !== 1) throw conflict('sub_limit_exceeded', 'the supplier has not enough available sub-limit (or is not approved)');
+    if (rows.length === 0) throw conflict('program_limit_exceeded', 'the program has not enough available limit (or is not active)');
+    if (!rows[0].enrolment_reserved) {
+      throw conflict('sub_limit_exceeded', 'the supplier has not enough available sub-limit (or is not approved)');
+    }
+    return { autoApprovalThreshold: rows[0].auto_approval_threshold, validTo: rows[0].valid_to };
   }
 
   /** Gives utilisation back (rejection, cancellation, repayment). Status is irrelevant: a suspended line still gets its limit back. */
   async release(manager: EntityManager, programId: string, enrolmentId: string, amount: Decimal.Value): Promise<void> {
-    const value = new Decimal(amount).toString();
-    await manager.query(`UPDATE programs SET utilised = utilised - $2, updated_at = now() WHERE id = $1`, [programId, value]);
-    await manager.query(`UPDATE enrolments SET utilised = utilised - $2, updated_at = now() WHERE id = $1`, [enrolmentId, value]);
+    await manager.query(
+      `WITH program AS (UPDATE programs SET utilised = utilised - $3, updated_at = now() WHERE id = $1 RETURNING id)
+       UPDATE enrolments SET utilised = utilised - $3, updated_at = now() WHERE id = $2 AND EXISTS (SELECT 1 FROM program)`,
+      [programId, enrolmentId, new Decimal(amount).toString()],
+    );
   }
 }
