@@ -17,6 +17,11 @@ export interface BusinessEvent {
  * Appends business events inside the caller's transaction: the event exists exactly when the
  * change it describes was committed. The chain head row is locked, so one chain is strictly ordered.
  */
+interface ChainHead {
+  last_seq: string;
+  last_hash: string;
+}
+
 @Injectable()
 export class AuditService {
   async record(manager: EntityManager, events: BusinessEvent[]): Promise<void> {
@@ -32,15 +37,22 @@ export class AuditService {
     }
   }
 
+  private async lockHead(manager: EntityManager, chainId: string): Promise<ChainHead | undefined> {
+    const [head]: ChainHead[] = await manager.query(`SELECT last_seq, last_hash FROM audit_chains WHERE chain_id = $1 FOR UPDATE`, [chainId]);
+    return head;
+  }
+
+  /** A chain's first event: create its head (racing creators both succeed through ON CONFLICT). */
+  private async createHead(manager: EntityManager, chainId: string): Promise<ChainHead> {
+    await manager.query(`INSERT INTO audit_chains (chain_id, last_seq, last_hash) VALUES ($1, 0, $2) ON CONFLICT (chain_id) DO NOTHING`, [
+      chainId,
+      GENESIS_HASH,
+    ]);
+    return (await this.lockHead(manager, chainId))!;
+  }
+
   private async append(manager: EntityManager, chainId: string, events: BusinessEvent[]): Promise<void> {
-    await manager.query(
-      `INSERT INTO audit_chains (chain_id, last_seq, last_hash) VALUES ($1, 0, $2) ON CONFLICT (chain_id) DO NOTHING`,
-      [chainId, GENESIS_HASH],
-    );
-    const [head]: { last_seq: string; last_hash: string }[] = await manager.query(
-      `SELECT last_seq, last_hash FROM audit_chains WHERE chain_id = $1 FOR UPDATE`,
-      [chainId],
-    );
+    const head = (await this.lockHead(manager, chainId)) ?? (await this.createHead(manager, chainId));
     let seq = Number(head.last_seq);
     let prevHash = head.last_hash;
     const rows: unknown[][] = [];
