@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Decimal } from '@scf/core';
 import { Platform, waitFor } from './support/platform';
-import { auth, Bank, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, Session } from './support/fixtures';
+import { auth, Bank, CNY_TERMS, createActiveProgram, createAnchor, createBank, enrolNewSupplier, Session } from './support/fixtures';
 
 /**
  * Races over HTTP against real PostgreSQL: limits are never exceeded, a receivable is never

@@ -41,9 +41,11 @@ describe('enrolments', () => {
     platform.sql<{ job_name: string }>(`SELECT job_name FROM outbox WHERE payload->>'programId' = $1 ORDER BY id`, [programId]);
 
   async function existingSupplier(): Promise<string> {
+    // Onboarded by the bank, so the bank knows it (an unrelated supplier can't be enrolled by id).
     const { organisation } = await platform.app.get(OrganisationsService).create({
       type: OrganisationType.SUPPLIER,
       name: `Supplier ${tag()}`,
+      createdByOrganisationId: bank.id,
       admin: { email: `admin-${tag()}@supplier.test`, displayName: 'Supplier admin', password: PASSWORD },
     });
     return organisation.id;
@@ -139,7 +141,6 @@ describe('enrolments', () => {
       ['sub-limit above the program limit', 'CNY', { subLimit: '10000000.01', invite: invite() }, 'subLimit', 'sub_limit_above_limit'],
       ['neither supplier nor invite', 'CNY', { subLimit: '1.00' }, 'supplierId', 'supplier_or_invite'],
       ['both supplier and invite', 'CNY', { subLimit: '1.00', supplierId: randomUUID(), invite: invite() }, 'invite', 'supplier_or_invite'],
-      ['unknown supplier', 'CNY', { subLimit: '1.00', supplierId: randomUUID() }, 'supplierId', 'supplier_unknown'],
       ['short password', 'CNY', { subLimit: '1.00', invite: { ...invite(), admin: { email: 'x@y.test', displayName: 'x', password: 'short' } } }, 'invite.admin.password', 'validation_failed'],
       ['roles smuggled into the invite', 'CNY', { subLimit: '1.00', invite: { ...invite(), admin: { ...invite().admin, roles: ['BANK_ADMIN'] } } }, 'invite.admin.roles', 'validation_failed'],
     ];
@@ -151,10 +152,22 @@ describe('enrolments', () => {
       expect(await platform.sql(`SELECT (SELECT count(*) FROM enrolments)::int AS e, (SELECT count(*) FROM organisations)::int AS o`)).toEqual(before);
     });
 
-    it('an anchor as supplier, a taken email (rolled back), a malformed id', async () => {
-      const anchorAsSupplier = await propose(anchor.admin, programId, { subLimit: '1.00', supplierId: anchor.id });
-      expect(anchorAsSupplier.status).toBe(400);
-      expect(anchorAsSupplier.body.field).toBe('supplierId');
+    it('a supplier the proposer does not know answers 404 like an unknown id, and changes nothing', async () => {
+      const otherBank = await createBank(platform);
+      const otherAnchor = await createAnchor(platform, otherBank);
+      const otherProgram = await createActiveProgram(platform, otherBank, otherAnchor.id);
+      const stranger = await enrolNewSupplier(platform, otherBank, otherAnchor, otherProgram.id, '1000.00');
+      for (const supplierId of [randomUUID(), anchor.id, stranger.supplierId]) {
+        const before = await platform.sql(`SELECT count(*)::int AS n FROM enrolments`);
+        const res = await propose(anchor.admin, programId, { subLimit: '1.00', supplierId });
+        expect(res.status).toBe(404);
+        expect(res.body).toMatchObject({ code: 'not_found', field: 'supplierId' });
+        expect(JSON.stringify(res.body)).not.toContain(stranger.supplierId);
+        expect(await platform.sql(`SELECT count(*)::int AS n FROM enrolments`)).toEqual(before);
+      }
+    });
+
+    it('a taken email (rolled back), a malformed id', async () => {
 
       const before = await platform.sql<{ n: number }>(`SELECT count(*)::int AS n FROM organisations`);
       const taken = await propose(anchor.admin, programId, { subLimit: '1.00', invite: invite(`ADMIN-${anchor.admin.userId}@x.test`) });

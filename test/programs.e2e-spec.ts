@@ -145,8 +145,6 @@ describe('programs', () => {
       ['min tenor above max tenor', { minTenorDays: 90, maxTenorDays: 30 }, 'maxTenorDays', 'tenor_invalid'],
       ['day-count basis 364', { dayCountBasis: 364 }, 'dayCountBasis', 'validation_failed'],
       ['missing name', { name: undefined }, 'name', 'validation_failed'],
-      ['anchorId of a bank', { anchorId: 'BANK' }, 'anchorId', 'anchor_unknown'],
-      ['anchorId of nobody', { anchorId: randomUUID() }, 'anchorId', 'anchor_unknown'],
       ['malformed anchorId', { anchorId: 'anchor-1' }, 'anchorId', 'validation_failed'],
     ];
     it.each(cases)('%s', async (_, terms, field, code) => {
@@ -156,6 +154,18 @@ describe('programs', () => {
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body).toMatchObject({ field, ...(code ? { code } : {}) });
       expect(await platform.sql(`SELECT count(*)::int AS n FROM programs`)).toEqual(before);
+    });
+
+    it('an anchor that is not one of the bank\'s answers 404 like an unknown id, so none can be probed or attached', async () => {
+      const otherBank = await createBank(platform);
+      const foreignAnchor = await createAnchor(platform, otherBank);
+      for (const anchorId of [bank.id, randomUUID(), foreignAnchor.id]) {
+        const before = await platform.sql(`SELECT count(*)::int AS n FROM programs`);
+        const res = await draft(bank.maker, { anchorId });
+        expect(res.status).toBe(404);
+        expect(res.body).toMatchObject({ code: 'not_found', field: 'anchorId' });
+        expect(await platform.sql(`SELECT count(*)::int AS n FROM programs`)).toEqual(before);
+      }
     });
 
     it('malformed ids in the path', async () => {

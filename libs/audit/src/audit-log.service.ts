@@ -68,10 +68,23 @@ export class AuditLogService {
   }
 
   /** Verifies every chain (or one) in a single read-only snapshot, so concurrent appends can't look like breaks. */
-  verify(chainId?: string): Promise<ChainVerification> {
+  /**
+   * Verifies the chains a bank is entitled to: its own, those of the programs it funds, and those of
+   * its counterparties (organisations it onboarded, anchors and suppliers of its programs). The
+   * operators' `npm run audit:verify` checks every chain.
+   */
+  verify(reader: AuditReader, chainId?: string): Promise<ChainVerification> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
-      return verifyChains((sql, params) => manager.query(sql, params), { chainId });
+      const entitled: { chain_id: string }[] = await manager.query(
+        `SELECT $1::text AS chain_id
+         UNION SELECT id::text FROM programs WHERE bank_id = $1::uuid
+         UNION SELECT anchor_id::text FROM programs WHERE bank_id = $1::uuid
+         UNION SELECT e.supplier_id::text FROM enrolments e JOIN programs p ON p.id = e.program_id WHERE p.bank_id = $1::uuid
+         UNION SELECT id::text FROM organisations WHERE created_by_organisation_id = $1::uuid`,
+        [reader.organisationId],
+      );
+      return verifyChains((sql, params) => manager.query(sql, params), { chainId, within: entitled.map((row) => row.chain_id) });
     });
   }
 }

@@ -26,14 +26,19 @@ const BATCH = 1000;
  * continuity of seq, and finally the chain head (audit_chains), so that a deleted last event is
  * caught as surely as a changed or deleted middle one.
  */
-export async function verifyChains(run: SqlRunner, options: { chainId?: string } = {}): Promise<ChainVerification> {
+export async function verifyChains(
+  run: SqlRunner,
+  options: { chainId?: string; /** only these chains (an organisation's entitlement); all when omitted */ within?: string[] } = {},
+): Promise<ChainVerification> {
   const chains = (await run(
-    `SELECT chain_id, last_seq, last_hash FROM audit_chains WHERE $1::text IS NULL OR chain_id = $1
+    `SELECT chain_id, last_seq, last_hash FROM audit_chains
+      WHERE ($1::text IS NULL OR chain_id = $1) AND ($2::text[] IS NULL OR chain_id = ANY($2::text[]))
      UNION ALL
      SELECT DISTINCT e.chain_id, NULL::bigint, NULL::text FROM business_events e
-      WHERE ($1::text IS NULL OR e.chain_id = $1) AND NOT EXISTS (SELECT 1 FROM audit_chains c WHERE c.chain_id = e.chain_id)
+      WHERE ($1::text IS NULL OR e.chain_id = $1) AND ($2::text[] IS NULL OR e.chain_id = ANY($2::text[]))
+        AND NOT EXISTS (SELECT 1 FROM audit_chains c WHERE c.chain_id = e.chain_id)
      ORDER BY chain_id`,
-    [options.chainId ?? null],
+    [options.chainId ?? null, options.within ?? null],
   )) as { chain_id: string; last_seq: string | null; last_hash: string | null }[];
 
   const result: ChainVerification = { ok: true, chainsChecked: 0, eventsChecked: 0, brokenChains: 0 };

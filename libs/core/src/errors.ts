@@ -30,7 +30,8 @@ export class DomainError extends Error {
 
 export const invalid = (code: string, message: string, field?: string) =>
   new DomainError('VALIDATION', code, message, field ? { field } : {});
-export const notFound = (what: string) => new DomainError('NOT_FOUND', 'not_found', `${what} not found`);
+export const notFound = (what: string, field?: string) =>
+  new DomainError('NOT_FOUND', 'not_found', `${what} not found`, field ? { field } : {});
 export const conflict = (code: string, message: string, details: DomainError['details'] = {}) =>
   new DomainError('CONFLICT', code, message, details);
 export const forbidden = (code: string, message: string) => new DomainError('FORBIDDEN', code, message);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@scf/audit';
 import { available, conflict, Decimal, formatAmount, invalid, notFound, parseAmount } from '@scf/core';
-import { Actor, Organisation, OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { Actor, OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { JOBS, OutboxService } from '@scf/queue';
 import { Enrolment, EnrolmentStatus } from './enrolment.entity';
 import { EnrolmentChange } from './enrolment-change.entity';
@@ -84,7 +84,7 @@ export class EnrolmentsService {
       const program = await this.programs.findVisible(actor, programId, manager);
       const subLimit = parseSubLimit(input.subLimit, program);
       assertEnrolling(program);
-      const supplierId = input.invite ? await this.invite(manager, actor, input.invite) : await this.existingSupplier(manager, input.supplierId!);
+      const supplierId = input.invite ? await this.invite(manager, actor, input.invite) : await this.existingSupplier(manager, actor, input.supplierId!);
       // A rejected supplier may be proposed again; any other existing enrolment is a duplicate.
       const rows: { id: string }[] = await manager.query(
         `INSERT INTO enrolments (program_id, supplier_id, sub_limit, status, proposed_by)
@@ -316,10 +316,23 @@ export class EnrolmentsService {
     return organisation.id;
   }
 
-  private async existingSupplier(manager: EntityManager, supplierId: string): Promise<string> {
-    const supplier = await manager.findOneBy(Organisation, { id: supplierId });
-    if (supplier?.type !== OrganisationType.SUPPLIER) throw invalid('supplier_unknown', 'supplierId must name a supplier organisation', 'supplierId');
-    return supplier.id;
+  /**
+   * An existing supplier can be enrolled only by an organisation that already knows it: the one
+   * that invited it, or the anchor or bank of a program it is enrolled in. (A supplier of anchor
+   * A joins anchor B's program through a bank funding both.) Any other id answers like an unknown
+   * one, so supplier ids can't be probed.
+   */
+  private async existingSupplier(manager: EntityManager, actor: Actor, supplierId: string): Promise<string> {
+    const [known]: { id: string }[] = await manager.query(
+      `SELECT o.id FROM organisations o
+        WHERE o.id = $1 AND o.type = 'SUPPLIER'
+          AND (o.created_by_organisation_id = $2
+               OR EXISTS (SELECT 1 FROM enrolments e JOIN programs p ON p.id = e.program_id
+                           WHERE e.supplier_id = o.id AND (p.anchor_id = $2 OR p.bank_id = $2)))`,
+      [supplierId, actor.organisationId],
+    );
+    if (!known) throw notFound('supplier', 'supplierId');
+    return known.id;
   }
 }
 

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditService } from '@scf/audit';
-import { available, compareDates, conflict, formatAmount, invalid, IsoDate, notFound } from '@scf/core';
+import { available, compareDates, conflict, formatAmount, IsoDate, notFound } from '@scf/core';
 import { ClockService } from '@scf/database';
-import { Actor, Organisation, OrganisationType } from '@scf/identity';
+import { Actor } from '@scf/identity';
 import { JOBS, OutboxService } from '@scf/queue';
 import { Program, ProgramStatus } from './program.entity';
 import { ProgramChange, ProgramChangeStatus, ProgramTerms } from './program-change.entity';
@@ -58,12 +58,25 @@ export class ProgramsService {
     private readonly clock: ClockService,
   ) {}
 
+  /**
+   * A bank lends against anchors it onboarded (or already funds); any other id answers like an
+   * unknown one, so anchors of other banks can't be probed or attached.
+   */
+  private async assertKnownAnchor(manager: EntityManager, actor: Actor, anchorId: string): Promise<void> {
+    const [known] = await manager.query(
+      `SELECT 1 FROM organisations o
+        WHERE o.id = $1 AND o.type = 'ANCHOR'
+          AND (o.created_by_organisation_id = $2 OR EXISTS (SELECT 1 FROM programs p WHERE p.anchor_id = o.id AND p.bank_id = $2))`,
+      [anchorId, actor.organisationId],
+    );
+    if (!known) throw notFound('anchor', 'anchorId');
+  }
+
   /** A bank maker drafts a program for an anchor; a checker must approve it before it finances anything. */
   async create(actor: Actor, input: NewProgram): Promise<Program> {
     const terms = parseNewProgram(input);
     return this.dataSource.transaction(async (manager) => {
-      const anchor = await manager.findOneBy(Organisation, { id: terms.anchorId });
-      if (anchor?.type !== OrganisationType.ANCHOR) throw invalid('anchor_unknown', 'anchorId must name an anchor organisation', 'anchorId');
+      await this.assertKnownAnchor(manager, actor, terms.anchorId);
       const { id } = await manager.save(
         manager.create(Program, {
           ...terms,

@@ -85,7 +85,7 @@ export class AuditController {
   @Get('verify')
   @Roles(Role.BANK_ADMIN, Role.BANK_APPROVER)
   @ApiOkResponse({ type: VerificationDto })
-  verify(@Query() query: VerifyQuery): Promise<VerificationDto> {
-    return this.log.verify(query.chainId);
+  verify(@CurrentActor() actor: Actor, @Query() query: VerifyQuery): Promise<VerificationDto> {
+    return this.log.verify(actor, query.chainId);
   }
 }

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsDefined, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 
 /**
  * Field decorators shared by the DTOs. They check the shape; the currency-aware rules (minor-unit
@@ -47,4 +48,17 @@ export const IdField = (description: string, optional = false) =>
     optional ? ApiPropertyOptional({ format: 'uuid', description }) : ApiProperty({ format: 'uuid', description }),
     ...(optional ? [IsOptional()] : []),
     IsUUID('all', { message: '$property must be a UUID' }),
+  );
+
+/**
+ * A nested object validated by its own DTO. IsObject first: a missing value or an array would
+ * otherwise slip past ValidateNested and reach the service.
+ */
+export const NestedField = <T>(type: new () => T, description: string, optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ type, description }) : ApiProperty({ type, description }),
+    ...(optional ? [IsOptional()] : [IsDefined({ message: '$property is required' })]),
+    IsObject({ message: '$property must be an object' }),
+    ValidateNested(),
+    Type(() => type),
   );

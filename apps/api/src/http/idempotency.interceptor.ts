@@ -7,6 +7,7 @@ import { catchError, from, Observable, of, switchMap, throwError } from 'rxjs';
 import { DomainError } from '@scf/core';
 import { canonicalJson } from '@scf/audit';
 import { Actor } from '@scf/identity';
+import { assertPlainBody } from './body-shape';
 import { IdempotencyService } from './idempotency.service';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -46,6 +47,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
       throw new DomainError('VALIDATION', 'idempotency_key_invalid', 'Idempotency-Key must be 8–128 characters of [A-Za-z0-9_-:.]', { field: 'Idempotency-Key' });
     }
+    // The body is hashed before the validation pipe runs: refuse a hostile shape first.
+    assertPlainBody(request.body);
     const organisationId = request.actor.organisationId;
     const hash = createHash('sha256').update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}`).digest('hex');
 

@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, FieldViolation } from '@scf/core';
+import { assertPlainBody } from './body-shape';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldViolation[] {
   return errors.flatMap((error) => {
@@ -13,8 +14,16 @@ function flatten(errors: ValidationError[], prefix = ''): FieldViolation[] {
   });
 }
 
+/** Checks a body's shape (depth, prototype-named keys) before class-transformer walks it. */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') assertPlainBody(value);
+    return super.transform(value, metadata);
+  }
+}
+
 /** Unknown fields are refused (no mass assignment); every violation is named with its field. */
-export const validationPipe = new ValidationPipe({
+export const validationPipe = new BodyValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,

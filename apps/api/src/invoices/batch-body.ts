@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, PipeTransform, Type } from '@nestjs/common';
 import { DomainError } from '@scf/core';
+import { assertPlainBody } from '../http/body-shape';
 import { validationPipe } from '../http/validation';
 
 const RawBody = createParamDecorator((_: unknown, context: ExecutionContext): unknown => context.switchToHttp().getRequest().body);
@@ -14,8 +15,9 @@ class BatchBodyPipe implements PipeTransform {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new DomainError('VALIDATION', 'validation_failed', 'the body must be a JSON object', { field: 'body' });
     }
+    assertPlainBody(body);
     const { [this.rowsField]: rows, ...envelope } = body as Record<string, unknown>;
-    const checked = await validationPipe.transform(envelope, { type: 'body', metatype: this.envelope });
+    const checked = (await validationPipe.transform(envelope, { type: 'body', metatype: this.envelope })) as object;
     return Object.assign(checked, { [this.rowsField]: rows });
   }
 }

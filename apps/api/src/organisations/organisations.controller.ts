@@ -1,10 +1,10 @@
 import { applyDecorators, Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsArray, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsArray, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
 import { invalid, notFound } from '@scf/core';
 import { Actor, mask, maySeeOrganisationSecrets, Organisation, OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { NestedField } from '../http/fields';
 import { IdPipe } from '../http/id.pipe';
 
 export const TAX_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 \-./]{0,63}$/;
@@ -39,7 +39,7 @@ class NewAnchorDto {
   @ApiProperty({ example: 'Sunrise Motors Ltd' }) @IsString() @Length(1, 200) name: string;
   @TaxIdField() taxId?: string;
   @BankAccountField() bankAccount?: string;
-  @ApiProperty({ type: NewUserDto }) @ValidateNested() @Type(() => NewUserDto) admin: NewUserDto;
+  @NestedField(NewUserDto, 'the first user of the anchor, with role ANCHOR_ADMIN unless roles are given') admin: NewUserDto;
 }
 
 class BankDetailsDto {

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
 import { EnrolmentChangeView, EnrolmentStatus, EnrolmentView, ProgramChangeStatus } from '@scf/programs';
-import { AmountField, IdField } from '../http/fields';
+import { AmountField, IdField, NestedField } from '../http/fields';
 import { PageQuery } from '../http/pagination';
 
 class InvitedAdminDto {
@@ -14,19 +13,14 @@ class InvitedAdminDto {
 export class SupplierInviteDto {
   @ApiProperty({ example: 'Eastern Parts Co.' }) @IsString() @Length(1, 200) name: string;
   @ApiPropertyOptional({ example: '91310000MA1FL0000X' }) @IsOptional() @IsString() @Length(1, 64) taxId?: string;
-  @ApiProperty({ type: InvitedAdminDto, description: 'the first user of the supplier, with role SUPPLIER_ADMIN' })
-  @ValidateNested()
-  @Type(() => InvitedAdminDto)
+  @NestedField(InvitedAdminDto, 'the first user of the supplier, with role SUPPLIER_ADMIN')
   admin: InvitedAdminDto;
 }
 
 export class ProposeEnrolmentDto {
   @AmountField('sub-limit of the supplier, at most the program limit', '2000000.00') subLimit: string;
   @IdField('an existing supplier organisation (or give invite)', true) supplierId?: string;
-  @ApiPropertyOptional({ type: SupplierInviteDto, description: 'a new supplier organisation (or give supplierId)' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => SupplierInviteDto)
+  @NestedField(SupplierInviteDto, 'a new supplier organisation (or give supplierId)', true)
   invite?: SupplierInviteDto;
 }
 

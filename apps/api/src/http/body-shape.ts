@@ -1,0 +1,33 @@
+import { DomainError } from '@scf/core';
+
+/** No request of this API nests deeper than this; deeper input is hostile or broken. */
+export const MAX_BODY_DEPTH = 32;
+
+/** Keys that name Object.prototype members: class-transformer would drop them silently. */
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype).concat('prototype'));
+
+/**
+ * Checks a parsed JSON body before class-transformer sees it: too deep a structure would overflow
+ * its recursion (a 500), and prototype-named keys would vanish instead of being refused as
+ * unknown fields. Iterative, so that checking a hostile body can't overflow the stack either.
+ */
+export function assertPlainBody(body: unknown): void {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 0 }];
+  while (pending.length) {
+    const { value, path, depth } = pending.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) {
+      throw new DomainError('VALIDATION', 'body_too_deep', `the body nests deeper than ${MAX_BODY_DEPTH} levels`, { field: path || 'body' });
+    }
+    for (const key of Object.keys(value)) {
+      const field = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (!Array.isArray(value) && PROTOTYPE_KEYS.has(key)) {
+        throw new DomainError('VALIDATION', 'validation_failed', `${field} is not an accepted field`, {
+          field,
+          violations: [{ field, rule: 'unknown_field', message: `${field} is not an accepted field` }],
+        });
+      }
+      pending.push({ value: (value as Record<string, unknown>)[key], path: field, depth: depth + 1 });
+    }
+  }
+}
