@@ -127,11 +127,11 @@ describe('invoices and receivables', () => {
     });
 
     it('lets a PENDING supplier submit but not a suspended one, and only into an ACTIVE program', async () => {
-      const pending = await createSupplier(platform);
+      const pending = await createSupplier(platform, anchor.id);
       await enrolSupplier(platform, bank, anchor, program.id, pending.id, { approve: false });
       expect((await submit(pending.admin, invoiceBody())).status).toBe(201);
 
-      const suspended = await createSupplier(platform);
+      const suspended = await createSupplier(platform, anchor.id);
       await suspend(platform, bank, 'enrolments', await enrolSupplier(platform, bank, anchor, program.id, suspended.id));
       const refused = await submit(suspended.admin, invoiceBody());
       expect(refused.status).toBe(409);
@@ -160,7 +160,7 @@ describe('invoices and receivables', () => {
       expect(rows).toEqual([{ program_id: program.id }]);
 
       // Another supplier may use the same number: uniqueness is per supplier.
-      const other = await createSupplier(platform);
+      const other = await createSupplier(platform, anchor.id);
       await enrolSupplier(platform, bank, anchor, program.id, other.id);
       expect((await submit(other.admin, invoiceBody({ invoiceNumber: number }))).status).toBe(201);
     });
@@ -368,10 +368,10 @@ describe('invoices and receivables', () => {
 
     it('takes the anchor\'s payables as confirmed receivables at once', async () => {
       const { program: p, supplier: s1 } = await freshProgram();
-      const s2 = await createSupplier(platform);
+      const s2 = await createSupplier(platform, anchor.id);
       await enrolSupplier(platform, bank, anchor, p.id, s2.id);
       const outsider = await createSupplier(platform);
-      const pending = await createSupplier(platform);
+      const pending = await createSupplier(platform, anchor.id);
       await enrolSupplier(platform, bank, anchor, p.id, pending.id, { approve: false });
       const payables = [
         { supplierId: s1.id, invoiceNumber: 'P-1', currency: 'CNY', amount: '250000.00', issueDate: '2026-02-20', dueDate: '2026-05-20' },
@@ -527,7 +527,7 @@ describe('invoices and receivables', () => {
     it('keeps invoices and receivables inside their organisations', async () => {
       const submitted = await submit(supplier.admin, invoiceBody());
       const id = submitted.body.id;
-      const otherSupplier = await createSupplier(platform);
+      const otherSupplier = await createSupplier(platform, anchor.id);
       await enrolSupplier(platform, bank, anchor, program.id, otherSupplier.id);
       const otherAnchor = await createAnchor(platform, bank);
       const otherBank = await createBank(platform);

@@ -10,12 +10,16 @@ export interface Supplier {
   admin: Session;
 }
 
-/** A supplier organisation with a SUPPLIER_ADMIN user, enrolled in nothing. */
-export async function createSupplier(platform: Platform): Promise<Supplier> {
+/**
+ * A supplier organisation with a SUPPLIER_ADMIN user, enrolled in nothing; `onboardedBy` (an anchor
+ * or bank) knows it and may then enrol it by id.
+ */
+export async function createSupplier(platform: Platform, onboardedBy?: string): Promise<Supplier> {
   const email = `admin-${unique()}@supplier.test`;
   const { organisation } = await platform.app.get(OrganisationsService).create({
     type: OrganisationType.SUPPLIER,
     name: `Supplier ${unique()}`,
+    createdByOrganisationId: onboardedBy ?? null,
     admin: { email, displayName: 'Supplier admin', password: PASSWORD, roles: [Role.SUPPLIER_ADMIN] },
   });
   return { id: organisation.id, admin: await login(platform, email) };
