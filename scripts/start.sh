@@ -25,6 +25,8 @@ echo "==> bootstrapping the first bank"
 node dist/apps/cli/src/bootstrap-bank.js
 
 echo "==> starting API and worker (logs in $RUN_DIR/)"
+# A heap cap keeps each process within its memory budget (V8 otherwise grows lazily).
+export NODE_OPTIONS="${NODE_OPTIONS:---max-old-space-size=192}"
 node dist/apps/api/src/main.js >"$RUN_DIR/api.log" 2>&1 &
 API_PID=$!
 node dist/apps/worker/src/main.js >"$RUN_DIR/worker.log" 2>&1 &
