@@ -14,6 +14,8 @@ export interface AppConfig {
   readonly corsOrigins: string[];
   readonly queuePrefix: string;
   readonly idempotencyTtlHours: number;
+  /** How long a worker holds a job before another may take it over after a crash. */
+  readonly workerLockMs: number;
   readonly logFormat: 'text' | 'json';
   /** Proxy hops in front of the API whose X-Forwarded-For is trusted (0: use the socket address). */
   readonly trustProxyHops: number;
@@ -45,6 +47,7 @@ const DEFAULTS: Env = {
   CORS_ORIGINS: '',
   QUEUE_PREFIX: 'scf',
   IDEMPOTENCY_TTL_HOURS: '24',
+  WORKER_LOCK_MS: '30000',
   LOG_FORMAT: 'text',
   TRUST_PROXY_HOPS: '0',
   RATE_LIMIT_LOGINS_PER_MINUTE: '10',
@@ -142,6 +145,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: corsOrigins(env),
     queuePrefix: read(env, 'QUEUE_PREFIX'),
     idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24 * 30),
+    workerLockMs: integer(env, 'WORKER_LOCK_MS', 1000, 600_000),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 10),
     rateLimitLoginsPerMinute: integer(env, 'RATE_LIMIT_LOGINS_PER_MINUTE', 1, 10_000),
