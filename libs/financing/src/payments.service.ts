@@ -15,6 +15,7 @@ import {
   reserve,
 } from '@scf/core';
 import { Actor, hasRole, Role } from '@scf/identity';
+import { OffersService } from '@scf/offers';
 import { LimitsService } from '@scf/programs';
 import { penaltyAsOf } from './penalty';
 
@@ -84,6 +85,7 @@ export class PaymentsService {
     private readonly dataSource: DataSource,
     private readonly limits: LimitsService,
     private readonly audit: AuditService,
+    private readonly offers: OffersService,
   ) {}
 
   async record(actor: Actor, receivableId: string, input: PaymentInput): Promise<PaymentView> {
@@ -212,10 +214,7 @@ export class PaymentsService {
       paidOn,
     });
     await this.settle(manager, receivable, ['OPEN']);
-    await manager.query(
-      `UPDATE offers SET status = 'WITHDRAWN', closed_at = now() WHERE receivable_id = $1 AND status = 'OPEN'`,
-      [receivable.id],
-    );
+    await this.offers.withdrawOpenOffers(manager, [receivable.id]);
     await this.audit.record(manager, [
       {
         chainId: receivable.program_id,

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, BusinessEvent } from '@scf/audit';
 import { conflict, Decimal, FieldViolation, forbidden, formatAmount, invalid, notFound, parseAmount } from '@scf/core';
 import { Actor, OrganisationType } from '@scf/identity';
+import { OffersService } from '@scf/offers';
 import { JOBS, OutboxMessage, OutboxService } from '@scf/queue';
 import {
   assertAnchor,
@@ -104,6 +105,7 @@ export class InvoicesService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly offers: OffersService,
   ) {}
 
   async submit(actor: Actor, programId: string, input: InvoiceInput): Promise<InvoiceView> {
@@ -483,7 +485,7 @@ export class InvoicesService {
       [receivableId, amount.toString(), invoice.supplierId],
     );
     if (parts !== 1) throw conflict('receivable_transferred', 'the receivable was split or transferred: it can no longer be credited');
-    await manager.query(`UPDATE offers SET status = 'WITHDRAWN', closed_at = now() WHERE receivable_id = $1 AND status = 'OPEN'`, [receivableId]);
+    await this.offers.withdrawOpenOffers(manager, [receivableId]);
     await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: invoice.programId, receivableIds: [receivableId] } }]);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OffersModule } from '@scf/offers';
 import { CreditNote } from './credit-note.entity';
 import { Invoice } from './invoice.entity';
 import { Receivable } from './receivable.entity';
@@ -9,7 +10,7 @@ import { ReceivablesService } from './receivables.service';
 
 /** Needs OutboxService and AuditService, which the global QueueModule and AuditModule provide. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Invoice, CreditNote, Receivable, ReceivablePart])],
+  imports: [TypeOrmModule.forFeature([Invoice, CreditNote, Receivable, ReceivablePart]), OffersModule],
   providers: [InvoicesService, ReceivablesService],
   exports: [TypeOrmModule, InvoicesService, ReceivablesService],
 })
