@@ -12,15 +12,15 @@ import {
   JPY_TERMS,
   ProgramTermsInput,
   Session,
+  createSupplier,
+  Supplier,
 } from './support/fixtures';
 import {
   awaitOpenOffer,
-  createSupplier,
   runDailyFinancing,
   seedEnrolment,
   seedOfferedReceivable,
   seedProgram,
-  Supplier,
 } from './support/financing-fixtures';
 
 /**

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { Actor, OrganisationType, Role } from '@scf/identity';
 import { ReceivablesService } from '@scf/receivables';
 import { Platform } from './support/platform';
-import { auth, Bank, CNY_TERMS, createActiveProgram, createAnchor, createBank, enrolNewSupplier, JPY_TERMS, ProgramTermsInput, Session } from './support/fixtures';
-import { createSupplier, enrolSupplier, insertOpenOffer, suspend, Supplier } from './support/receivables-fixtures';
+import { auth, Bank, CNY_TERMS, createActiveProgram, createAnchor, createBank, createSupplier, enrolNewSupplier, JPY_TERMS, ProgramTermsInput, Session, Supplier } from './support/fixtures';
+import { enrolSupplier, insertOpenOffer, suspend } from './support/receivables-fixtures';
 
 const unique = () => randomUUID().slice(0, 8);
 

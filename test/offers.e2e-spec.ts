@@ -2,10 +2,10 @@ jest.setTimeout(60_000);
 
 import { JOBS } from '@scf/queue';
 import {
-  auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, JPY_TERMS, Session,
+  auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, createSupplier, enrolNewSupplier, JPY_TERMS, Session, Supplier,
 } from './support/fixtures';
 import {
-  enqueue, offersOf, Parties, runJob, seedEnrolment, seedParties, seedProgram, seedReceivables, seedSupplier, Supplier, waitForJob,
+  enqueue, offersOf, Parties, runJob, seedEnrolment, seedParties, seedProgram, seedReceivables, waitForJob,
 } from './support/offers-fixtures';
 import { Platform, waitFor } from './support/platform';
 
@@ -17,7 +17,7 @@ describe('offers, priced by the worker', () => {
   beforeAll(async () => {
     platform = await Platform.start({ businessDate: '2026-03-01' });
     parties = await seedParties(platform);
-    supplier = await seedSupplier(platform);
+    supplier = await createSupplier(platform);
   });
   afterAll(() => platform.stop());
 
@@ -194,7 +194,7 @@ describe('offers, priced by the worker', () => {
     expect(faces(await list(parties.anchor.admin))).toEqual(['3000.00', '1000.00', '2000.00']);
     expect(faces(await list(supplier.admin, { status: 'EXPIRED' }))).toEqual([]);
 
-    const stranger = await seedSupplier(platform);
+    const stranger = await createSupplier(platform);
     const otherParties = await seedParties(platform);
     expect(faces(await list(stranger.admin))).toEqual([]);
     expect(faces(await list(otherParties.bank.operations))).toEqual([]);

@@ -4,7 +4,8 @@ import { PoolClient } from 'pg';
 import { Decimal, priceOffer } from '@scf/core';
 import { JOBS } from '@scf/queue';
 import { CNY_TERMS } from './support/fixtures';
-import { enqueue, Parties, seedEnrolment, seedParties, seedProgram, seedReceivables, seedSupplier, Supplier, waitForJob } from './support/offers-fixtures';
+import { enqueue, Parties, seedEnrolment, seedParties, seedProgram, seedReceivables, waitForJob } from './support/offers-fixtures';
+import { createSupplier, Supplier } from './support/fixtures';
 import { Platform, waitFor } from './support/platform';
 
 const RECEIVABLES = 10_000;
@@ -18,7 +19,7 @@ describe('the worker', () => {
     // Short job locks: a job held by a killed worker runs again within seconds.
     platform = await Platform.start({ businessDate: '2026-03-01', env: { WORKER_LOCK_MS: '2000' } });
     parties = await seedParties(platform);
-    supplier = await seedSupplier(platform);
+    supplier = await createSupplier(platform);
   });
   afterAll(() => platform.stop());
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { addDays, formatRate, priceOffer } from '@scf/core';
-import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { JOBS, QUEUES, redisConnection } from '@scf/queue';
 import { Platform, waitFor } from './platform';
-import { Bank, CNY_TERMS, login, PASSWORD, ProgramTermsInput, Session } from './fixtures';
+import { Bank, CNY_TERMS, ProgramTermsInput } from './fixtures';
 
 /**
  * Seeds for the financing tests written straight to the database: a program, an enrolment, a
@@ -13,21 +12,6 @@ import { Bank, CNY_TERMS, login, PASSWORD, ProgramTermsInput, Session } from './
  */
 
 const unique = () => randomUUID().slice(0, 8);
-
-export interface Supplier {
-  id: string;
-  admin: Session;
-}
-
-export async function createSupplier(platform: Platform): Promise<Supplier> {
-  const email = `admin-${unique()}@supplier.test`;
-  const { organisation } = await platform.app.get(OrganisationsService).create({
-    type: OrganisationType.SUPPLIER,
-    name: `Supplier ${unique()}`,
-    admin: { email, displayName: 'Supplier admin', password: PASSWORD, roles: [Role.SUPPLIER_ADMIN] },
-  });
-  return { id: organisation.id, admin: await login(platform, email) };
-}
 
 /** An ACTIVE program (maker proposed, checker approved), written directly. */
 export async function seedProgram(platform: Platform, bank: Bank, anchorId: string, terms: ProgramTermsInput = CNY_TERMS) {

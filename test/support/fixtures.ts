@@ -51,6 +51,26 @@ export async function createBank(platform: Platform, name = `Bank ${unique()}`):
   };
 }
 
+export interface Supplier {
+  id: string;
+  admin: Session;
+}
+
+/**
+ * A supplier organisation with a SUPPLIER_ADMIN user, enrolled in nothing; `onboardedBy` (an anchor
+ * or bank) knows it and may then enrol it by id.
+ */
+export async function createSupplier(platform: Platform, onboardedBy?: string): Promise<Supplier> {
+  const email = `admin-${unique()}@supplier.test`;
+  const { organisation } = await platform.app.get(OrganisationsService).create({
+    type: OrganisationType.SUPPLIER,
+    name: `Supplier ${unique()}`,
+    createdByOrganisationId: onboardedBy ?? null,
+    admin: { email, displayName: 'Supplier admin', password: PASSWORD, roles: [Role.SUPPLIER_ADMIN] },
+  });
+  return { id: organisation.id, admin: await login(platform, email) };
+}
+
 /** POST /v1/organisations: a bank onboards an anchor and its admin. */
 export async function createAnchor(platform: Platform, bank: Bank): Promise<{ id: string; admin: Session }> {
   const email = `admin-${unique()}@anchor.test`;

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { JobName, JobPayloads, QUEUE_OF_JOB, QueueName, redisConnection } from '@scf/queue';
-import { Bank, CNY_TERMS, createAnchor, createBank, login, PASSWORD, ProgramTermsInput, Session } from './fixtures';
+import { Bank, CNY_TERMS, createAnchor, createBank, ProgramTermsInput, Session } from './fixtures';
 import { Platform, waitFor } from './platform';
 
 /**
@@ -17,24 +16,9 @@ export interface Parties {
   anchor: { id: string; admin: Session };
 }
 
-export interface Supplier {
-  id: string;
-  admin: Session;
-}
-
 export async function seedParties(platform: Platform): Promise<Parties> {
   const bank = await createBank(platform);
   return { bank, anchor: await createAnchor(platform, bank) };
-}
-
-export async function seedSupplier(platform: Platform): Promise<Supplier> {
-  const email = `admin-${unique()}@supplier.test`;
-  const { organisation } = await platform.app.get(OrganisationsService).create({
-    type: OrganisationType.SUPPLIER,
-    name: `Supplier ${unique()}`,
-    admin: { email, displayName: 'Supplier admin', password: PASSWORD, roles: [Role.SUPPLIER_ADMIN] },
-  });
-  return { id: organisation.id, admin: await login(platform, email) };
 }
 
 /** An ACTIVE program, as the checker's approval leaves it. */

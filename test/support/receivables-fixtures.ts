@@ -1,29 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
-import { auth, Bank, login, PASSWORD, Session } from './fixtures';
+import { auth, Bank, Session } from './fixtures';
 import { Platform } from './platform';
-
-const unique = () => randomUUID().slice(0, 8);
-
-export interface Supplier {
-  id: string;
-  admin: Session;
-}
-
-/**
- * A supplier organisation with a SUPPLIER_ADMIN user, enrolled in nothing; `onboardedBy` (an anchor
- * or bank) knows it and may then enrol it by id.
- */
-export async function createSupplier(platform: Platform, onboardedBy?: string): Promise<Supplier> {
-  const email = `admin-${unique()}@supplier.test`;
-  const { organisation } = await platform.app.get(OrganisationsService).create({
-    type: OrganisationType.SUPPLIER,
-    name: `Supplier ${unique()}`,
-    createdByOrganisationId: onboardedBy ?? null,
-    admin: { email, displayName: 'Supplier admin', password: PASSWORD, roles: [Role.SUPPLIER_ADMIN] },
-  });
-  return { id: organisation.id, admin: await login(platform, email) };
-}
 
 /**
  * POST /v1/programs/:id/enrolments for an existing supplier (by the anchor admin), then
