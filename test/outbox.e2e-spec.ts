@@ -104,4 +104,22 @@ describe('outbox', () => {
     expect(await platform.sql(`SELECT 1 FROM idempotency_keys WHERE key = 'live-key'`)).toHaveLength(1);
     expect(await platform.sql(`SELECT 1 FROM outbox WHERE relayed_at < now() - interval '7 days'`)).toHaveLength(0);
   });
+
+  it('still delivers when outbox ids start again (a database re-created against the same Redis)', async () => {
+    const bank = await createBank(platform);
+    const anchor = await createAnchor(platform, bank);
+    const program = await createActiveProgram(platform, bank, anchor.id, CNY_TERMS);
+    const supplier = await enrolNewSupplier(platform, bank, anchor, program.id, '5000000.00');
+    const invoice = { amount: '100000.00', currency: 'CNY', issueDate: '2026-02-01', dueDate: '2026-05-27' };
+    const first = await confirmedInvoice(platform, supplier.admin, anchor.admin, program.id, invoice);
+    await waitFor(async () => (await platform.sql(`SELECT 1 FROM offers WHERE receivable_id = $1`, [first.receivableId])).length === 1, 30_000);
+
+    // BullMQ remembers completed job ids; new messages must not collide with them.
+    // The next message gets the id of the first confirmation's message, whose job Redis remembers.
+    const [{ id }] = await platform.sql<{ id: string }>(`SELECT max(id) AS id FROM outbox`);
+    await platform.sql(`DELETE FROM outbox`);
+    await platform.sql(`SELECT setval('outbox_id_seq', $1, false)`, [id]);
+    const second = await confirmedInvoice(platform, supplier.admin, anchor.admin, program.id, invoice);
+    await waitFor(async () => (await platform.sql(`SELECT 1 FROM offers WHERE receivable_id = $1`, [second.receivableId])).length === 1, 30_000);
+  });
 });

@@ -7,6 +7,7 @@ import { EnrolmentChanges1764300002000 } from './migrations/1764300002000-enrolm
 import { ApiKeys1764300005000 } from './migrations/1764300005000-api-keys';
 import { AuditChainHeadGuard1764300005010 } from './migrations/1764300005010-audit-chain-head-guard';
 import { ApplicationRole1764300005020 } from './migrations/1764300005020-application-role';
+import { OutboxMessageId1764300006000 } from './migrations/1764300006000-outbox-message-id';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   ApiKeys1764300005000,
   AuditChainHeadGuard1764300005010,
   ApplicationRole1764300005020,
+  OutboxMessageId1764300006000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -9,6 +9,7 @@ interface OutboxRow {
   queue: QueueName;
   job_name: string;
   job_id: string | null;
+  message_id: string;
   payload: unknown;
 }
 
@@ -52,7 +53,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, queue, job_name, job_id, payload FROM outbox
+        `SELECT id, queue, job_name, job_id, message_id, payload FROM outbox
           WHERE relayed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH],
       );
@@ -64,8 +65,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           jobs.map((row) => ({
             name: row.job_name,
             data: row.payload,
-            // The outbox id doubles as job id: a batch re-sent after a crash before commit is de-duplicated.
-            opts: { ...DEFAULT_JOB_OPTIONS, jobId: row.job_id ?? `outbox-${row.id}` },
+            // The message id doubles as job id: a batch re-sent after a crash before commit is de-duplicated.
+            opts: { ...DEFAULT_JOB_OPTIONS, jobId: row.job_id ?? row.message_id },
           })),
         );
       }
