@@ -643,4 +643,18 @@ describe('invoices and receivables', () => {
       expect(badRange.body.field).toBe('dueTo');
     });
   });
+
+  it('refuses invoices and payables outside the program\'s validity dates, and stores nothing', async () => {
+    const before = await platform.sql(`SELECT count(*)::int AS n FROM invoices`);
+    await platform.setBusinessDate('2028-01-03');
+    try {
+      const late = await submit(supplier.admin, invoiceBody({ issueDate: '2028-01-01', dueDate: '2028-03-01' }));
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({ code: 'program_not_active' });
+      expect(late.body.detail).toMatch(/valid from 2026-01-01 to 2027-12-31/);
+    } finally {
+      await platform.setBusinessDate('2026-03-01');
+    }
+    expect(await platform.sql(`SELECT count(*)::int AS n FROM invoices`)).toEqual(before);
+  });
 });

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { conflict, forbidden, notFound } from '@scf/core';
+import { compareDates, conflict, forbidden, IsoDate, notFound } from '@scf/core';
 import { Actor, OrganisationType } from '@scf/identity';
 
 /**
@@ -28,36 +28,53 @@ export interface ProgramGate {
   currency: string;
 }
 
+interface ProgramRow {
+  id: string;
+  anchor_id: string;
+  currency: string;
+  status: string;
+  valid_from: string;
+  valid_to: string;
+}
+
+/** Receivables enter a program only while it is ACTIVE and within its validity dates. */
+function assertOpenForBusiness(program: ProgramRow, businessDate: IsoDate): ProgramGate {
+  if (program.status !== 'ACTIVE') throw conflict('program_not_active', `the program is ${program.status}, not ACTIVE`);
+  if (compareDates(businessDate, program.valid_from) < 0 || compareDates(businessDate, program.valid_to) > 0) {
+    throw conflict('program_not_active', `the program is valid from ${program.valid_from} to ${program.valid_to}`);
+  }
+  return { id: program.id, anchorId: program.anchor_id, currency: program.currency };
+}
+
 /** Invoices enter a program while its supplier is enrolled, approved or still awaiting the bank. */
 const ENROLLED = ['PENDING', 'APPROVED'];
 
 /** The program a supplier submits to: visible only through its enrolment, and ACTIVE. */
-export async function programOfSupplier(manager: EntityManager, actor: Actor, programId: string): Promise<ProgramGate> {
+export async function programOfSupplier(manager: EntityManager, actor: Actor, programId: string, businessDate: IsoDate): Promise<ProgramGate> {
   if (actor.organisationType !== OrganisationType.SUPPLIER) throw forbidden('supplier_only', 'only a supplier submits its invoices');
-  const [program]: { id: string; anchor_id: string; currency: string; status: string; enrolment_status: string }[] = await manager.query(
-    `SELECT p.id, p.anchor_id, p.currency, p.status, e.status AS enrolment_status
+  const [program]: (ProgramRow & { enrolment_status: string })[] = await manager.query(
+    `SELECT p.id, p.anchor_id, p.currency, p.status, p.valid_from, p.valid_to, e.status AS enrolment_status
        FROM programs p JOIN enrolments e ON e.program_id = p.id AND e.supplier_id = $2
       WHERE p.id = $1`,
     [programId, actor.organisationId],
   );
   if (!program) throw notFound('program');
-  if (program.status !== 'ACTIVE') throw conflict('program_not_active', `the program is ${program.status}, not ACTIVE`);
+  const gate = assertOpenForBusiness(program, businessDate);
   if (!ENROLLED.includes(program.enrolment_status)) {
     throw conflict('enrolment_not_active', `your enrolment in this program is ${program.enrolment_status}`);
   }
-  return { id: program.id, anchorId: program.anchor_id, currency: program.currency };
+  return gate;
 }
 
 /** The program an anchor uploads payables to: its own, and ACTIVE. */
-export async function programOfAnchor(manager: EntityManager, actor: Actor, programId: string): Promise<ProgramGate> {
+export async function programOfAnchor(manager: EntityManager, actor: Actor, programId: string, businessDate: IsoDate): Promise<ProgramGate> {
   assertAnchor(actor);
-  const [program]: { id: string; anchor_id: string; currency: string; status: string }[] = await manager.query(
-    `SELECT id, anchor_id, currency, status FROM programs WHERE id = $1 AND anchor_id = $2`,
+  const [program]: ProgramRow[] = await manager.query(
+    `SELECT id, anchor_id, currency, status, valid_from, valid_to FROM programs WHERE id = $1 AND anchor_id = $2`,
     [programId, actor.organisationId],
   );
   if (!program) throw notFound('program');
-  if (program.status !== 'ACTIVE') throw conflict('program_not_active', `the program is ${program.status}, not ACTIVE`);
-  return { id: program.id, anchorId: program.anchor_id, currency: program.currency };
+  return assertOpenForBusiness(program, businessDate);
 }
 
 /**

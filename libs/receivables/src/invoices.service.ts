@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, BusinessEvent } from '@scf/audit';
 import { conflict, Decimal, FieldViolation, forbidden, formatAmount, invalid, notFound, parseAmount } from '@scf/core';
 import { Actor, OrganisationType } from '@scf/identity';
+import { ClockService } from '@scf/database';
 import { OffersService } from '@scf/offers';
 import { JOBS, OutboxMessage, OutboxService } from '@scf/queue';
 import {
@@ -106,10 +107,11 @@ export class InvoicesService {
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly offers: OffersService,
+    private readonly clock: ClockService,
   ) {}
 
   async submit(actor: Actor, programId: string, input: InvoiceInput): Promise<InvoiceView> {
-    const program = await programOfSupplier(this.dataSource.manager, actor, programId);
+    const program = await programOfSupplier(this.dataSource.manager, actor, programId, await this.clock.today());
     const checked = checkInvoice(input, program.currency);
     if (!checked.value) throw invalidRow(checked.violations);
     const [{ id }] = await this.insertSubmitted(actor, program, [checked.value]);
@@ -118,7 +120,7 @@ export class InvoicesService {
 
   /** Up to MAX_BATCH_ROWS invoices of the actor's supplier into one program, all or none. */
   async submitMany(actor: Actor, programId: string, rows: unknown[]): Promise<SubmittedInvoice[]> {
-    const program = await programOfSupplier(this.dataSource.manager, actor, programId);
+    const program = await programOfSupplier(this.dataSource.manager, actor, programId, await this.clock.today());
     assertBatchSize(rows, 'invoices');
     const checked = rows.map((row, index) => checkInvoice(row, program.currency, `invoices[${index}]`));
     const violations = checked.map((row) => [...row.violations]);
@@ -136,7 +138,7 @@ export class InvoicesService {
    * become receivables with offers to follow.
    */
   async uploadPayables(actor: Actor, programId: string, rows: unknown[]): Promise<UploadedPayable[]> {
-    const program = await programOfAnchor(this.dataSource.manager, actor, programId);
+    const program = await programOfAnchor(this.dataSource.manager, actor, programId, await this.clock.today());
     assertBatchSize(rows, 'payables');
     const checked = rows.map((row, index) => checkPayable(row, program.currency, `payables[${index}]`));
     const violations = checked.map((row) => [...row.violations]);
