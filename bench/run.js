@@ -198,6 +198,8 @@ async function main() {
     await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
     await run(process.execPath, ['-e', `require(${JSON.stringify(path.join(DIST, 'libs/database/src/migrate.js'))}).migrate(process.env.DATABASE_URL).then((m) => console.log(m.join(',')))`], { env });
     ctx.db = new Pool({ connectionString: dbUrl, max: 4 });
+    // Pool#end resolves before sockets close; the teardown's DROP … WITH (FORCE) may then reach one.
+    ctx.db.on('error', (error) => log(`bench pool: ${error.message}`));
     log('bench database migrated');
 
     if (await portAnswers(PORT)) throw new Error(`port ${PORT} is already in use: stop what listens there or set BENCH_PORT`);

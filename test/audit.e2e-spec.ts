@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@scf/config';
 import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { createApi } from '../apps/api/src/bootstrap';
-import { Platform } from './support/platform';
+import { ignoreTeardownTermination, Platform } from './support/platform';
 import { auth, Bank, createAnchor, createBank, PASSWORD, Session } from './support/fixtures';
 
 jest.setTimeout(120_000);
@@ -165,6 +165,7 @@ describe('tamper-evident business event log', () => {
     let owner: Pool;
     beforeAll(async () => {
       owner = new Pool({ connectionString: platform.config.databaseUrl, max: 1 });
+      owner.on('error', ignoreTeardownTermination);
       await owner.query(`ALTER TABLE business_events DISABLE TRIGGER business_events_no_update_delete`);
       await owner.query(`CREATE TABLE tampered (LIKE business_events)`);
     });

@@ -67,6 +67,9 @@ export class Platform {
     await admin.end();
     this.config = loadConfig(this.env);
     this.db = new Pool({ connectionString: this.config.databaseUrl, max: 4 });
+    // pg's Pool#end resolves before its sockets close, so the DROP … WITH (FORCE) in teardown can
+    // still reach an ending connection as FATAL 57P01; an unheard pool error would fail the file.
+    this.db.on('error', ignoreTeardownTermination);
     await this.setBusinessDate(this.options.businessDate ?? '2026-03-01');
     this.app = await createApi(this.config);
     await this.app.init();
@@ -138,6 +141,11 @@ export class Platform {
     await admin.query(`DROP DATABASE IF EXISTS ${this.databaseName} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }
+}
+
+/** Swallows only "terminating connection due to administrator command" (57P01); anything else throws. */
+export function ignoreTeardownTermination(error: Error & { code?: string }): void {
+  if (error.code !== '57P01') throw error;
 }
 
 /** Polls until the condition holds; throws with the last value when it times out. */
