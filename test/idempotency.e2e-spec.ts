@@ -65,4 +65,47 @@ describe('Idempotency-Key', () => {
     const keys = await platform.sql(`SELECT 1 FROM idempotency_keys WHERE key = 'key-0000009'`);
     expect(keys.length).toBe(0);
   });
+
+  describe('when the process dies after its commit, before storing the response', () => {
+    // Stands in for the crash: storing the response (state DONE) fails for keys starting "dies-".
+    beforeAll(async () => {
+      await platform.sql(`
+        CREATE FUNCTION fail_to_store_response() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'response lost'; END $$`);
+      await platform.sql(`
+        CREATE TRIGGER idempotency_response_lost BEFORE UPDATE ON idempotency_keys FOR EACH ROW
+        WHEN (NEW.state = 'DONE' AND NEW.key LIKE 'dies-%') EXECUTE FUNCTION fail_to_store_response()`);
+    });
+    afterAll(async () => {
+      await platform.sql(`DROP TRIGGER idempotency_response_lost ON idempotency_keys`);
+      await platform.sql(`DROP FUNCTION fail_to_store_response()`);
+    });
+
+    it('never carries the request out again: a retry learns it was done', async () => {
+      const bank = await createBank(platform);
+      const body = anchorBody('idem-9@anchor.test');
+      const send = () => platform.http().post('/v1/organisations').set(auth(bank.admin)).set('Idempotency-Key', 'dies-0000001').send(body);
+
+      expect((await send()).status).toBe(500);
+      const [key] = await platform.sql<{ state: string }>(`SELECT state FROM idempotency_keys WHERE key = 'dies-0000001'`);
+      expect(key.state).toBe('COMMITTED');
+
+      const soon = await send();
+      expect(soon.status).toBe(409);
+      expect(soon.body.code).toBe('idempotency_key_in_progress');
+
+      await platform.sql(`UPDATE idempotency_keys SET created_at = now() - interval '2 minutes' WHERE key = 'dies-0000001'`);
+      const later = await send();
+      expect(later.status).toBe(409);
+      expect(later.body.code).toBe('idempotency_key_response_lost');
+      expect((await platform.sql(`SELECT count(*)::int AS n FROM users WHERE email = 'idem-9@anchor.test'`))[0].n).toBe(1);
+    });
+
+    it('marks nothing COMMITTED for a request that failed before committing', async () => {
+      const bank = await createBank(platform);
+      const failing = { ...anchorBody('idem-10@anchor.test'), name: '' };
+      expect((await platform.http().post('/v1/organisations').set(auth(bank.admin)).set('Idempotency-Key', 'dies-0000002').send(failing)).status).toBe(400);
+      expect(await platform.sql(`SELECT 1 FROM idempotency_keys WHERE key = 'dies-0000002'`)).toEqual([]);
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { ApiKeys1764300005000 } from './migrations/1764300005000-api-keys';
 import { AuditChainHeadGuard1764300005010 } from './migrations/1764300005010-audit-chain-head-guard';
 import { ApplicationRole1764300005020 } from './migrations/1764300005020-application-role';
 import { OutboxMessageId1764300006000 } from './migrations/1764300006000-outbox-message-id';
+import { IdempotencyCommitted1764300007000 } from './migrations/1764300007000-idempotency-committed';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   AuditChainHeadGuard1764300005010,
   ApplicationRole1764300005020,
   OutboxMessageId1764300006000,
+  IdempotencyCommitted1764300007000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

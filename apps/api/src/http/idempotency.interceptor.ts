@@ -24,8 +24,9 @@ export const RequiresIdempotencyKey = () =>
 /**
  * Every authenticated POST honours an Idempotency-Key: same key + same body → the first response
  * replayed (status and body) with nothing done twice; same key + other body → 422; the same key
- * still executing → 409 (retry later). Keys are scoped to the caller's organisation and kept for
- * IDEMPOTENCY_TTL_HOURS (24 h at least).
+ * still executing → 409 (retry later); carried out but its response never stored (the process
+ * died in between) → 409 `idempotency_key_response_lost`, never a second execution.
+ * Keys are scoped to the caller's organisation and kept for IDEMPOTENCY_TTL_HOURS (24 h at least).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -59,12 +60,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
             return throwError(() => new DomainError('UNPROCESSABLE', 'idempotency_key_reused', 'this Idempotency-Key was used with a different request', { field: 'Idempotency-Key' }));
           case 'in_progress':
             return throwError(() => new DomainError('CONFLICT', 'idempotency_key_in_progress', 'a request with this Idempotency-Key is still being processed: retry shortly'));
+          case 'response_lost':
+            return throwError(
+              () =>
+                new DomainError(
+                  'CONFLICT',
+                  'idempotency_key_response_lost',
+                  'the request with this Idempotency-Key was carried out, but the server stopped before storing its response: read the resulting objects instead of retrying',
+                ),
+            );
           case 'replay':
             response.status(claim.status);
             response.setHeader('Idempotent-Replayed', 'true');
             return of(claim.body);
           case 'claimed':
-            return next.handle().pipe(
+            return new Observable((subscriber) => this.keys.within(organisationId, header, () => next.handle().subscribe(subscriber))).pipe(
               switchMap((body) => from(this.keys.complete(organisationId, header, response.statusCode, body)).pipe(switchMap(() => of(body)))),
               catchError((error) => from(this.keys.release(organisationId, header)).pipe(switchMap(() => throwError(() => error)))),
             );
