@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import { DataSource, EntitySubscriberInterface, TransactionStartEvent } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@scf/config';
 
 export type IdempotencyClaim =
@@ -26,10 +26,11 @@ interface ClaimedKey {
  * Stores the first response of each (organisation, Idempotency-Key). The primary key makes
  * concurrent claims race safely: exactly one INSERT wins, the others see IN_PROGRESS.
  *
- * A claimed request runs inside `within()`: every transaction it commits also moves its key to
- * COMMITTED, in that same transaction (a TypeORM subscriber, just before COMMIT). So whatever
- * happens between the request's COMMIT and the stored response — a crash, a lost connection —
- * a retry never carries the request out a second time.
+ * A claimed request runs inside `within()`: every transaction it opens first moves its key to
+ * COMMITTED (a TypeORM subscriber, right after START TRANSACTION, before any hot lock is taken),
+ * so the mark commits or rolls back with the request's effects. Whatever happens between the
+ * request's COMMIT and the stored response — a crash, a lost connection — a retry never carries
+ * the request out a second time.
  */
 @Injectable()
 export class IdempotencyService implements EntitySubscriberInterface {
@@ -47,7 +48,7 @@ export class IdempotencyService implements EntitySubscriberInterface {
     return this.running.run({ organisationId, key }, work);
   }
 
-  async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
+  async afterTransactionStart(event: TransactionStartEvent): Promise<void> {
     const claimed = this.running.getStore();
     if (!claimed) return;
     await event.queryRunner.query(
