@@ -233,6 +233,21 @@ describe('financing', () => {
     expect(await utilisation(w)).toEqual({ program: '12345678.0000', enrolment: '12345678.0000' });
   });
 
+  it('answers an acceptance with exactly the view a later GET returns, items by maturity', async () => {
+    await platform.setBusinessDate('2026-03-01');
+    const w = await world({ ...CNY_TERMS, autoApprovalThreshold: '50000000.00' }, '50000000.00');
+    const parties = { supplierId: w.supplier.id, anchorId: w.anchor.id };
+    const offers = [];
+    for (const dueDate of ['2026-06-30', '2026-04-15', '2026-05-27', '2026-04-15']) {
+      offers.push((await seedOfferedReceivable(platform, w.program, parties, { amount: '100000.00', issueDate: '2026-02-01', dueDate }, '2026-03-01')).offerId);
+    }
+    const requested = await accept(w.supplier.admin, offers);
+    expect(requested.status).toBe(201);
+    const read = await platform.http().get(`/v1/financing-requests/${requested.body.id}`).set(auth(w.supplier.admin));
+    expect(requested.body).toEqual(read.body);
+    expect(requested.body.items.map((i: { maturityDate: string }) => i.maturityDate)).toEqual(['2026-04-15', '2026-04-15', '2026-05-27', '2026-06-30']);
+  });
+
   it('re-prices the discount from the funding value date, keeping the reserved advance', async () => {
     await platform.setBusinessDate('2026-03-01');
     const w = await world();

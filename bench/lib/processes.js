@@ -22,7 +22,9 @@ class Service {
   start() {
     if (!fs.existsSync(this.script)) throw new Error(`${this.script} is missing: build first (see bench/README in docs/performance.md)`);
     const out = fs.openSync(this.logFile, 'a');
-    this.child = spawn(process.execPath, [this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the API and the worker (flags NODE_OPTIONS refuses).
+    const nodeArgs = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, [...nodeArgs, this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk) => {
       fs.writeSync(out, chunk);
       this.tail.push(chunk.toString());

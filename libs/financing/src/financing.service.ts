@@ -21,6 +21,7 @@ import { JOBS, OutboxService } from '@scf/queue';
 import { FinancingItemStatus } from './financing-item.entity';
 import { FinancingStatus } from './financing-request.entity';
 import {
+  byMaturityThenId,
   financingSummaryView,
   FinancingItemRow,
   FinancingRequestRow,
@@ -94,7 +95,7 @@ export class FinancingService {
     if (new Set(ids).size !== ids.length) throw invalid('offer_ids_not_unique', 'an offer is named twice', 'offerIds');
     const businessDate = await this.clock.today();
 
-    const id = await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const offers = await this.offers.lockOpenOffersForAcceptance(manager, ids, actor.organisationId, businessDate);
       if (new Set(offers.map((offer) => offer.programId)).size > 1) {
         throw invalid('offers_span_programs', 'the offers of one financing request must all come from one program', 'offerIds');
@@ -127,25 +128,27 @@ export class FinancingService {
       const autoApproved = totals.advance.lessThanOrEqualTo(terms.auto_approval_threshold);
       const status = autoApproved ? FinancingStatus.APPROVED : FinancingStatus.REQUESTED;
 
-      const [created]: { id: string }[] = await manager.query(
+      // The response is built from the rows written here: no re-read after the commit.
+      const [created]: FinancingRequestRow[] = await manager.query(
         `INSERT INTO financing_requests (program_id, enrolment_id, supplier_id, currency, total_face, total_advance,
            total_discount, total_fee, total_net_proceeds, status, auto_approved, requested_by, approved_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $11 THEN now() END)
-         RETURNING id`,
+         RETURNING *`,
         [
           programId, enrolmentId, actor.organisationId, currency, totals.face.toString(), totals.advance.toString(),
           totals.discount.toString(), totals.fee.toString(), totals.netProceeds.toString(), status, autoApproved, actor.userId,
         ],
       );
       // The partial unique index refuses a receivable in two live financings, whatever happens above.
-      await manager.query(
+      const items: FinancingItemRow[] = await manager.query(
         `INSERT INTO financing_items (financing_request_id, receivable_id, offer_id, face_amount, advance, discount, fee,
            net_proceeds, tenor_days, maturity_date, status)
          SELECT $1, v.receivable_id, v.offer_id, v.face_amount, v.advance, v.discount, v.fee, v.net_proceeds, v.tenor_days,
                 v.maturity_date, 'LIVE'
            FROM unnest($2::uuid[], $3::uuid[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[],
                        $9::int[], $10::date[])
-             AS v(receivable_id, offer_id, face_amount, advance, discount, fee, net_proceeds, tenor_days, maturity_date)`,
+             AS v(receivable_id, offer_id, face_amount, advance, discount, fee, net_proceeds, tenor_days, maturity_date)
+         RETURNING *`,
         [
           created.id,
           receivableIds,
@@ -187,9 +190,8 @@ export class FinancingService {
           },
         },
       ]);
-      return created.id;
+      return financingView(created, items.sort(byMaturityThenId));
     });
-    return this.get(actor, id);
   }
 
   /** The bank's checker approves a request above the auto-approval threshold. */

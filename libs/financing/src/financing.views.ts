@@ -109,6 +109,12 @@ export function financingSummaryView(row: FinancingRequestRow): FinancingSummary
   };
 }
 
+/** The items' order in every view: maturity, then id (PostgreSQL's uuid order is its hex text order). */
+export function byMaturityThenId(a: FinancingItemRow, b: FinancingItemRow): number {
+  const [x, y] = [`${a.maturity_date} ${a.id}`, `${b.maturity_date} ${b.id}`];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export function financingView(row: FinancingRequestRow, items: FinancingItemRow[]): FinancingView {
   const money = (value: string) => formatAmount(value, row.currency);
   return {
