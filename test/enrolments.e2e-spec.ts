@@ -34,7 +34,7 @@ describe('enrolments', () => {
   });
 
   const tag = () => randomUUID().slice(0, 8);
-  const invite = (email = `admin-${tag()}@supplier.test`) => ({ name: `Supplier ${tag()}`, taxId: 'TAX-1', admin: { email, displayName: 'Supplier admin', password: PASSWORD } });
+  const invite = (email = `admin-${tag()}@supplier.test`) => ({ name: `Supplier ${tag()}`, taxId: 'TAX-1', bankAccount: '6222 0212 3456 7890', admin: { email, displayName: 'Supplier admin', password: PASSWORD } });
   const propose = (session: Session, programId: string, body: Record<string, unknown>) =>
     platform.http().post(`/v1/programs/${programId}/enrolments`).set(auth(session)).send(body);
   const outbox = (programId: string) =>
@@ -74,6 +74,11 @@ describe('enrolments', () => {
     const me = await platform.http().get('/v1/auth/me').set(auth(supplier));
     expect(me.body.roles).toEqual(['SUPPLIER_ADMIN']);
 
+    // The invite carried the tax id and the account the bank pays into: stored encrypted, shown in full to the supplier's admin.
+    const mine = await platform.http().get('/v1/organisations/mine').set(auth(supplier));
+    expect(mine.body).toMatchObject({ taxId: 'TAX-1', bankAccount: '6222 0212 3456 7890' });
+    const [stored] = await platform.sql<{ bank_account: string }>(`SELECT bank_account FROM organisations WHERE id = $1`, [supplier.organisationId]);
+    expect(stored.bank_account).toMatch(/^enc:v1:/);
     const own = await platform.http().get('/v1/enrolments').set(auth(supplier));
     expect(own.body.items.map((e: { id: string }) => e.id)).toEqual([res.body.id]);
     expect((await platform.http().get(`/v1/programs/${program.id}`).set(auth(supplier))).status).toBe(200);
@@ -142,6 +147,7 @@ describe('enrolments', () => {
       ['neither supplier nor invite', 'CNY', { subLimit: '1.00' }, 'supplierId', 'supplier_or_invite'],
       ['both supplier and invite', 'CNY', { subLimit: '1.00', supplierId: randomUUID(), invite: invite() }, 'invite', 'supplier_or_invite'],
       ['short password', 'CNY', { subLimit: '1.00', invite: { ...invite(), admin: { email: 'x@y.test', displayName: 'x', password: 'short' } } }, 'invite.admin.password', 'validation_failed'],
+      ['malformed bank account in the invite', 'CNY', { subLimit: '1.00', invite: { ...invite(), bankAccount: '12' } }, 'invite.bankAccount', 'validation_failed'],
       ['roles smuggled into the invite', 'CNY', { subLimit: '1.00', invite: { ...invite(), admin: { ...invite().admin, roles: ['BANK_ADMIN'] } } }, 'invite.admin.roles', 'validation_failed'],
     ];
     it.each(cases)('%s', async (_, currency, body, field, code) => {

@@ -85,7 +85,11 @@ async function seed(): Promise<void> {
   for (const [index, email] of LOGINS.suppliers.entries()) {
     const enrolment = await must('POST', `/v1/programs/${program.id}/enrolments`, anchor.token, {
       subLimit: '10000000.00',
-      invite: { name: `Demo Supplier ${index + 1} Ltd.`, admin: { email, displayName: `Supplier ${index + 1} finance`, password: PASSWORD } },
+      invite: {
+        name: `Demo Supplier ${index + 1} Ltd.`,
+        bankAccount: `6222 0200 0000 000${index + 1}`,
+        admin: { email, displayName: `Supplier ${index + 1} finance`, password: PASSWORD },
+      },
     }, 201);
     await must('POST', `/v1/enrolments/${enrolment.id}/approve`, checker.token, {}, 200);
     const supplier = (await login(email))!;

@@ -17,6 +17,8 @@ import { EnrolmentView } from './views';
 export interface SupplierInvite {
   name: string;
   taxId?: string;
+  /** Where the bank pays the supplier's financing and reserves. */
+  bankAccount?: string;
   admin: { email: string; displayName: string; password: string };
 }
 
@@ -308,6 +310,7 @@ export class EnrolmentsService {
         type: OrganisationType.SUPPLIER,
         name: invite.name,
         taxId: invite.taxId ?? null,
+        bankAccount: invite.bankAccount ?? null,
         createdByOrganisationId: actor.organisationId,
         admin: { ...invite.admin, roles: [Role.SUPPLIER_ADMIN] },
       },

@@ -1,31 +1,11 @@
-import { applyDecorators, Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsArray, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsArray, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { invalid, notFound } from '@scf/core';
 import { Actor, mask, maySeeOrganisationSecrets, Organisation, OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { NestedField } from '../http/fields';
+import { BankAccountField, NestedField, TaxIdField } from '../http/fields';
 import { IdPipe } from '../http/id.pipe';
-
-export const TAX_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 \-./]{0,63}$/;
-export const BANK_ACCOUNT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 -]{3,63}$/;
-
-/** Optional tax id and bank account, for the DTOs that create or change an organisation. */
-export const TaxIdField = () =>
-  applyDecorators(
-    ApiPropertyOptional({ example: '91310000MA1FL0000X', description: 'stored encrypted; shown masked except to the organisation\'s admins and bank staff' }),
-    IsOptional(),
-    IsString(),
-    Matches(TAX_ID_PATTERN, { message: '$property must be 1–64 letters, digits, spaces or - . /' }),
-  );
-
-export const BankAccountField = () =>
-  applyDecorators(
-    ApiPropertyOptional({ example: '6222021234567890123', description: 'stored encrypted; shown masked (****0123) except to the organisation\'s admins and bank staff' }),
-    IsOptional(),
-    IsString(),
-    Matches(BANK_ACCOUNT_PATTERN, { message: '$property must be 4–64 letters, digits, spaces or hyphens (an account number or IBAN)' }),
-  );
 
 export class NewUserDto {
   @ApiProperty({ example: 'treasurer@anchor.demo' }) @IsEmail() @MaxLength(254) email: string;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
 import { EnrolmentChangeView, EnrolmentStatus, EnrolmentView, ProgramChangeStatus } from '@scf/programs';
-import { AmountField, IdField, NestedField } from '../http/fields';
+import { AmountField, BankAccountField, IdField, NestedField, TaxIdField } from '../http/fields';
 import { PageQuery } from '../http/pagination';
 
 class InvitedAdminDto {
@@ -12,7 +12,8 @@ class InvitedAdminDto {
 
 export class SupplierInviteDto {
   @ApiProperty({ example: 'Eastern Parts Co.' }) @IsString() @Length(1, 200) name: string;
-  @ApiPropertyOptional({ example: '91310000MA1FL0000X' }) @IsOptional() @IsString() @Length(1, 64) taxId?: string;
+  @TaxIdField() taxId?: string;
+  @BankAccountField() bankAccount?: string;
   @NestedField(InvitedAdminDto, 'the first user of the supplier, with role SUPPLIER_ADMIN')
   admin: InvitedAdminDto;
 }
