@@ -18,10 +18,9 @@ import {
 import {
   awaitOpenOffer,
   runDailyFinancing,
-  seedEnrolment,
   seedOfferedReceivable,
-  seedProgram,
 } from './support/financing-fixtures';
+import { seedEnrolment, seedProgram } from './support/program-seeds';
 
 /**
  * Financing end to end: acceptance reserves limit atomically, approval, funding re-priced on the

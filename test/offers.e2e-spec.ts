@@ -5,8 +5,9 @@ import {
   auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, createSupplier, enrolNewSupplier, JPY_TERMS, Session, Supplier,
 } from './support/fixtures';
 import {
-  enqueue, offersOf, Parties, runJob, seedEnrolment, seedParties, seedProgram, seedReceivables, waitForJob,
+  enqueue, offersOf, Parties, runJob, seedParties, seedReceivables, waitForJob,
 } from './support/offers-fixtures';
+import { seedEnrolment, seedProgram } from './support/program-seeds';
 import { Platform, waitFor } from './support/platform';
 
 describe('offers, priced by the worker', () => {
@@ -23,8 +24,8 @@ describe('offers, priced by the worker', () => {
 
   /** A CNY program of domain.md's first worked example, with the supplier enrolled. */
   async function cnyProgram(subLimit = '5000000.00') {
-    const programId = await seedProgram(platform, parties);
-    await seedEnrolment(platform, parties, programId, supplier.id, subLimit);
+    const { id: programId } = await seedProgram(platform, parties.bank, parties.anchor.id);
+    await seedEnrolment(platform, parties.bank, programId, supplier.id, subLimit);
     return programId;
   }
 
@@ -67,8 +68,8 @@ describe('offers, priced by the worker', () => {
 
   it('prices a JPY receivable exactly as the second worked example, with no minor unit', async () => {
     await platform.setBusinessDate('2026-01-10');
-    const programId = await seedProgram(platform, parties, JPY_TERMS);
-    await seedEnrolment(platform, parties, programId, supplier.id, '100000000');
+    const { id: programId } = await seedProgram(platform, parties.bank, parties.anchor.id, JPY_TERMS);
+    await seedEnrolment(platform, parties.bank, programId, supplier.id, '100000000');
     const [receivableId] = await receivables(programId, ['12345678'], 'JPY', '2026-02-24');
     // Without receivableIds: every receivable of the program that lacks an offer.
     await runJob(platform, JOBS.GENERATE_OFFERS, { programId });

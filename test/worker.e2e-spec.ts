@@ -4,7 +4,8 @@ import { PoolClient } from 'pg';
 import { Decimal, priceOffer } from '@scf/core';
 import { JOBS } from '@scf/queue';
 import { CNY_TERMS } from './support/fixtures';
-import { enqueue, Parties, seedEnrolment, seedParties, seedProgram, seedReceivables, waitForJob } from './support/offers-fixtures';
+import { enqueue, Parties, seedParties, seedReceivables, waitForJob } from './support/offers-fixtures';
+import { seedEnrolment, seedProgram } from './support/program-seeds';
 import { createSupplier, Supplier } from './support/fixtures';
 import { Platform, waitFor } from './support/platform';
 
@@ -25,8 +26,8 @@ describe('the worker', () => {
 
   /** A program with 10,000 distinct receivables and the totals one undisturbed run must produce. */
   async function bigProgram() {
-    const programId = await seedProgram(platform, parties, { limitAmount: '900000000000.00' });
-    await seedEnrolment(platform, parties, programId, supplier.id, '900000000000.00');
+    const { id: programId } = await seedProgram(platform, parties.bank, parties.anchor.id, { limitAmount: '900000000000.00' });
+    await seedEnrolment(platform, parties.bank, programId, supplier.id, '900000000000.00');
     const faces = Array.from({ length: RECEIVABLES }, (_, i) => new Decimal(10_000).plus(new Decimal(i).times('7.31')).toFixed(2));
     const dueDates = faces.map((_, i) => `2026-${String(4 + (i % 3)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`);
     const receivableIds = await seedReceivables(platform, { programId, supplierId: supplier.id, anchorId: parties.anchor.id, currency: 'CNY', faces, dueDates });

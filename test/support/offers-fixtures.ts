@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { JobName, JobPayloads, QUEUE_OF_JOB, QueueName, redisConnection } from '@scf/queue';
-import { Bank, CNY_TERMS, createAnchor, createBank, ProgramTermsInput, Session } from './fixtures';
+import { Bank, createAnchor, createBank, Session } from './fixtures';
 import { Platform, waitFor } from './platform';
 
 /**
@@ -19,34 +19,6 @@ export interface Parties {
 export async function seedParties(platform: Platform): Promise<Parties> {
   const bank = await createBank(platform);
   return { bank, anchor: await createAnchor(platform, bank) };
-}
-
-/** An ACTIVE program, as the checker's approval leaves it. */
-export async function seedProgram(platform: Platform, parties: Parties, terms: ProgramTermsInput = CNY_TERMS): Promise<string> {
-  const t = { ...CNY_TERMS, ...terms };
-  const [row] = await platform.sql<{ id: string }>(
-    `INSERT INTO programs (bank_id, anchor_id, name, currency, limit_amount, valid_from, valid_to, base_rate, margin, advance_rate,
-       fee_rate, day_count_basis, min_tenor_days, max_tenor_days, grace_days, penalty_rate, offer_validity_days,
-       auto_approval_threshold, status, created_by, approved_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'ACTIVE', $19, $20)
-     RETURNING id`,
-    [
-      parties.bank.id, parties.anchor.id, `Program ${unique()}`, t.currency, t.limitAmount, t.validFrom, t.validTo, t.baseRate,
-      t.margin, t.advanceRate, t.feeRate, t.dayCountBasis, t.minTenorDays, t.maxTenorDays, t.graceDays, t.penaltyRate,
-      t.offerValidityDays, t.autoApprovalThreshold, parties.bank.maker.userId, parties.bank.checker.userId,
-    ],
-  );
-  return row.id;
-}
-
-/** An APPROVED enrolment with the given sub-limit. */
-export async function seedEnrolment(platform: Platform, parties: Parties, programId: string, supplierId: string, subLimit: string): Promise<string> {
-  const [row] = await platform.sql<{ id: string }>(
-    `INSERT INTO enrolments (program_id, supplier_id, sub_limit, status, proposed_by, approved_by)
-     VALUES ($1, $2, $3, 'APPROVED', $4, $5) RETURNING id`,
-    [programId, supplierId, subLimit, parties.bank.maker.userId, parties.bank.checker.userId],
-  );
-  return row.id;
 }
 
 export interface ReceivableSeed {

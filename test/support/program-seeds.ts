@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { Bank, CNY_TERMS, ProgramTermsInput } from './fixtures';
+import { Platform } from './platform';
+
+/**
+ * Programs and enrolments written straight to the database, in the state the four-eyes routes
+ * leave them, for tests of the contexts downstream (offers, worker, financing).
+ */
+
+const unique = () => randomUUID().slice(0, 8);
+
+/** An ACTIVE program (maker proposed, checker approved), written directly. */
+export async function seedProgram(platform: Platform, bank: Bank, anchorId: string, terms: ProgramTermsInput = CNY_TERMS) {
+  const t = { ...CNY_TERMS, ...terms };
+  const [program] = await platform.sql<{ id: string }>(
+    `INSERT INTO programs (bank_id, anchor_id, name, currency, limit_amount, valid_from, valid_to, base_rate, margin, advance_rate,
+       fee_rate, day_count_basis, min_tenor_days, max_tenor_days, grace_days, penalty_rate, offer_validity_days,
+       auto_approval_threshold, status, created_by, approved_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'ACTIVE', $19, $20)
+     RETURNING id`,
+    [
+      bank.id, anchorId, `Program ${unique()}`, t.currency, t.limitAmount, t.validFrom, t.validTo, t.baseRate, t.margin,
+      t.advanceRate, t.feeRate, t.dayCountBasis, t.minTenorDays, t.maxTenorDays, t.graceDays, t.penaltyRate,
+      t.offerValidityDays, t.autoApprovalThreshold, bank.maker.userId, bank.checker.userId,
+    ],
+  );
+  return { id: program.id, currency: t.currency, terms: t };
+}
+
+/** An APPROVED enrolment with its sub-limit. */
+export async function seedEnrolment(platform: Platform, bank: Bank, programId: string, supplierId: string, subLimit: string) {
+  const [enrolment] = await platform.sql<{ id: string }>(
+    `INSERT INTO enrolments (program_id, supplier_id, sub_limit, status, proposed_by, approved_by)
+     VALUES ($1, $2, $3, 'APPROVED', $4, $5) RETURNING id`,
+    [programId, supplierId, subLimit, bank.maker.userId, bank.checker.userId],
+  );
+  return enrolment.id;
+}
