@@ -39,6 +39,7 @@ describe('object-level authorisation on every route', () => {
   let documented: string[];
   /** Routes whose OpenAPI operation requires the Idempotency-Key header. */
   let keyed: Set<string>;
+  let openApi: { paths: Record<string, Record<string, { security?: unknown[]; parameters?: { in: string; name: string }[]; responses: Record<string, unknown>; 'x-idempotency-key-refused'?: boolean }>> };
   let victimSecrets: string[];
   let before: Snapshot;
   /** Per victim organisation type, the token of a user with every role who has since logged out. */
@@ -53,6 +54,7 @@ describe('object-level authorisation on every route', () => {
     await settle(platform);
     const docs = await platform.http().get('/docs/json');
     expect(docs.status).toBe(200);
+    openApi = docs.body;
     documented = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
       Object.keys(operations)
         .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
@@ -158,6 +160,14 @@ describe('object-level authorisation on every route', () => {
     const stale = Object.keys(CASES).filter((route) => !documented.includes(route));
     expect({ missing, stale }).toEqual({ missing: [], stale: [] });
     expect(documented.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it('documents on every authenticated POST the Idempotency-Key and its 409/422, and the write rate limit (429)', () => {
+    const posts = Object.entries(openApi.paths).flatMap(([path, operations]) => (operations.post?.security?.length ? [[path, operations.post] as const] : []));
+    const withoutKey = posts.filter(([, op]) => !op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')).map(([path]) => path);
+    expect(withoutKey.sort()).toEqual(['/v1/api-keys', '/v1/auth/refresh']);
+    expect(posts.filter(([, op]) => !op['x-idempotency-key-refused']).every(([, op]) => '409' in op.responses && '422' in op.responses)).toBe(true);
+    expect(posts.every(([, op]) => '429' in op.responses)).toBe(true);
   });
 
   it('answers the public routes without a credential', async () => {

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@scf/config';
 import { ApiModule } from './api.module';
+import { documentCrossCuttingBehaviour } from './http/openapi-conventions';
 import { validationPipe } from './http/validation';
 import { applyHttpSecurity } from './security/http-security';
 import { RedactingLogger } from '@scf/logging';
@@ -19,7 +20,7 @@ export function buildOpenApi(app: INestApplication) {
     .addBearerAuth()
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'an organisation API key (scf_…); `Authorization: ApiKey <key>` works too' }, 'apiKey')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return documentCrossCuttingBehaviour(SwaggerModule.createDocument(app, config));
 }
 
 /** Builds the API application (used by main.ts and by the end-to-end tests). */

@@ -5,7 +5,7 @@ import { forbidden } from '@scf/core';
 import { Actor, AuthService, OrganisationType, Role, Session } from '@scf/identity';
 import { Problem } from '../http/problem';
 import { IDEMPOTENCY_HEADER } from '../http/idempotency.interceptor';
-import { refuseReplayOfSecrets } from '../security/secret-responses';
+import { refuseReplayOfSecrets, RefusesIdempotencyKey } from '../security/secret-responses';
 import { LoginRateLimit } from '../security/rate-limit.guard';
 import { CurrentActor, Public, Roles } from './auth.decorators';
 
@@ -55,6 +55,7 @@ export class AuthController {
 
   /** A new token for the bearer's valid one (fresh expiry, current roles), within the session's maximum age. */
   @Post('refresh')
+  @RefusesIdempotencyKey()
   @HttpCode(200)
   @Roles(...ALL_ROLES)
   @ApiOkResponse({ type: TokenDto })

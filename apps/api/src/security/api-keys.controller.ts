@@ -6,7 +6,7 @@ import { Actor, ApiKey, ApiKeysService, Role } from '@scf/identity';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { IdPipe } from '../http/id.pipe';
 import { IDEMPOTENCY_HEADER } from '../http/idempotency.interceptor';
-import { refuseReplayOfSecrets } from './secret-responses';
+import { refuseReplayOfSecrets, RefusesIdempotencyKey } from './secret-responses';
 import { PageOf, PageQuery, pageWindow, Page, toPage } from '../http/pagination';
 import { Problem } from '../http/problem';
 
@@ -65,6 +65,7 @@ export class ApiKeysController {
   @Post()
   @Roles(...ADMINS)
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  @RefusesIdempotencyKey()
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: NewApiKeyDto,

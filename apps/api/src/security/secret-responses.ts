@@ -1,4 +1,9 @@
+import { ApiExtension } from '@nestjs/swagger';
 import { invalid } from '@scf/core';
+import { IDEMPOTENCY_REFUSED } from '../http/openapi-conventions';
+
+/** Documents a route that calls refuseReplayOfSecrets: no Idempotency-Key header, 400 if sent. */
+export const RefusesIdempotencyKey = () => ApiExtension(IDEMPOTENCY_REFUSED, true);
 
 /**
  * A replayable response is stored in the database, and this one holds a secret. Refusing the
