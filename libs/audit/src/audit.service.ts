@@ -77,12 +77,19 @@ export class AuditService {
         chained.objectId, JSON.stringify(chained.before), JSON.stringify(chained.after), prevHash, hash]);
       prevHash = hash;
     }
-    await manager.query(
-      `INSERT INTO business_events (chain_id, seq, occurred_at, actor_user_id, organisation_id, action, object_type, object_id, before, after, prev_hash, hash)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])`,
-      transpose(rows, 12),
+    // One round trip while the head is locked: the events, then the head moved onto the last of
+    // them. Reading `appended` in the WHERE makes the inserts happen first, so the head's
+    // forward-only trigger finds the event it moves onto.
+    const [, moved] = await manager.query(
+      `WITH appended AS (
+         INSERT INTO business_events (chain_id, seq, occurred_at, actor_user_id, organisation_id, action, object_type, object_id, before, after, prev_hash, hash)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])
+         RETURNING 1
+       )
+       UPDATE audit_chains SET last_seq = $14, last_hash = $15 WHERE chain_id = $13 AND (SELECT count(*) FROM appended) = $16`,
+      [...transpose(rows, 12), chainId, seq, prevHash, rows.length],
     );
-    await manager.query(`UPDATE audit_chains SET last_seq = $2, last_hash = $3 WHERE chain_id = $1`, [chainId, seq, prevHash]);
+    if (moved !== 1) throw new Error(`audit chain ${chainId}: the head did not move onto the appended events`);
   }
 }
 
