@@ -21,7 +21,6 @@ import { JOBS, OutboxService } from '@scf/queue';
 import { FinancingItemStatus } from './financing-item.entity';
 import { FinancingStatus } from './financing-request.entity';
 import {
-  byMaturityThenId,
   financingSummaryView,
   FinancingItemRow,
   FinancingRequestRow,
@@ -190,7 +189,7 @@ export class FinancingService {
           },
         },
       ]);
-      return financingView(created, items.sort(byMaturityThenId));
+      return financingView(created, items);
     });
   }
 
@@ -327,7 +326,7 @@ export class FinancingService {
     );
     if (!row) throw notFound('financing request');
     const items: FinancingItemRow[] = await this.dataSource.query(
-      `SELECT * FROM financing_items WHERE financing_request_id = $1 ORDER BY maturity_date, id`,
+      `SELECT * FROM financing_items WHERE financing_request_id = $1`,
       [id],
     );
     return financingView(row, items);

@@ -109,8 +109,8 @@ export function financingSummaryView(row: FinancingRequestRow): FinancingSummary
   };
 }
 
-/** The items' order in every view: maturity, then id (PostgreSQL's uuid order is its hex text order). */
-export function byMaturityThenId(a: FinancingItemRow, b: FinancingItemRow): number {
+/** The items' order in every view: maturity, then id. */
+function byMaturityThenId(a: FinancingItemRow, b: FinancingItemRow): number {
   const [x, y] = [`${a.maturity_date} ${a.id}`, `${b.maturity_date} ${b.id}`];
   return x < y ? -1 : x > y ? 1 : 0;
 }
@@ -119,7 +119,7 @@ export function financingView(row: FinancingRequestRow, items: FinancingItemRow[
   const money = (value: string) => formatAmount(value, row.currency);
   return {
     ...financingSummaryView(row),
-    items: items.map((item) => ({
+    items: [...items].sort(byMaturityThenId).map((item) => ({
       id: item.id,
       receivableId: item.receivable_id,
       offerId: item.offer_id,

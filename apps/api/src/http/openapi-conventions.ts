@@ -1,5 +1,4 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
-import type { OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger';
 
 /** Marks an authenticated POST whose response holds a secret: it refuses an Idempotency-Key (400). */
 export const IDEMPOTENCY_REFUSED = 'x-idempotency-key-refused';
