@@ -74,11 +74,17 @@ describe('enrolments', () => {
     const me = await platform.http().get('/v1/auth/me').set(auth(supplier));
     expect(me.body.roles).toEqual(['SUPPLIER_ADMIN']);
 
-    // The invite carried the tax id and the account the bank pays into: stored encrypted, shown in full to the supplier's admin.
+    // The invite carried the tax id, stored encrypted and shown in full to the supplier's admin, and
+    // the account the bank pays into: a payout account change proposed by the inviter, in effect
+    // only once a bank checker verifies it.
     const mine = await platform.http().get('/v1/organisations/mine').set(auth(supplier));
-    expect(mine.body).toMatchObject({ taxId: 'TAX-1', bankAccount: '6222 0212 3456 7890' });
-    const [stored] = await platform.sql<{ bank_account: string }>(`SELECT bank_account FROM organisations WHERE id = $1`, [supplier.organisationId]);
-    expect(stored.bank_account).toMatch(/^enc:v1:/);
+    expect(mine.body).toMatchObject({ taxId: 'TAX-1', bankAccount: null });
+    const [stored] = await platform.sql<{ tax_id: string }>(`SELECT tax_id FROM organisations WHERE id = $1`, [supplier.organisationId]);
+    expect(stored.tax_id).toMatch(/^enc:v2:/);
+    const payout = await platform.http().get('/v1/payout-account-changes').set(auth(supplier));
+    expect(payout.body.items).toEqual([
+      expect.objectContaining({ organisationId: supplier.organisationId, bankAccount: '6222 0212 3456 7890', status: 'PENDING', proposedBy: anchor.admin.userId }),
+    ]);
     const own = await platform.http().get('/v1/enrolments').set(auth(supplier));
     expect(own.body.items.map((e: { id: string }) => e.id)).toEqual([res.body.id]);
     expect((await platform.http().get(`/v1/programs/${program.id}`).set(auth(supplier))).status).toBe(200);

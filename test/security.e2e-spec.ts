@@ -282,8 +282,8 @@ describe('security', () => {
       expect(anchor.body).toMatchObject({ taxId: '****Q21X', bankAccount: '****0123' });
 
       const [row] = await platform.sql<{ tax_id: string; bank_account: string }>(`SELECT tax_id, bank_account FROM organisations WHERE id = $1`, [anchor.id]);
-      expect(row.tax_id).toMatch(/^enc:v1:dev:/);
-      expect(row.bank_account).toMatch(/^enc:v1:dev:/);
+      expect(row.tax_id).toMatch(/^enc:v2:dev:/);
+      expect(row.bank_account).toMatch(/^enc:v2:dev:/);
       expect(JSON.stringify(row)).not.toContain(ACCOUNT.slice(-8));
 
       const own = await platform.http().get('/v1/organisations/mine').set(auth(anchor.admin));
@@ -336,27 +336,25 @@ describe('security', () => {
         // NODE_PATH: the build may live outside the repository (SCF_DIST).
         env: { ...platform.env, ENCRYPTION_KEYS: keys, NODE_PATH: join(__dirname, '..', 'node_modules') },
       });
-      expect(stdout).toMatch(/re-encrypted \d+ organisations with key "k2"/);
+      expect(stdout).toMatch(/re-encrypted \d+ organisations, \d+ payout_account_changes, \d+ disbursement_instructions with key "k2"/);
 
       const rows = await platform.sql<{ id: string; tax_id: string | null; bank_account: string | null }>(
         `SELECT id, tax_id, bank_account FROM organisations WHERE tax_id IS NOT NULL OR bank_account IS NOT NULL`,
       );
       expect(rows.length).toBeGreaterThan(1);
       for (const row of rows) {
-        for (const value of [row.tax_id, row.bank_account]) if (value !== null) expect(value).toMatch(/^enc:v1:k2:/);
+        for (const value of [row.tax_id, row.bank_account]) if (value !== null) expect(value).toMatch(/^enc:v2:k2:/);
       }
       const rotated = new FieldCipher([next, dev]);
+      const at = (id: string, column: string) => ({ table: 'organisations', column, rowId: id });
       const anchorRow = rows.find((r) => r.id === anchor.id)!;
-      expect(rotated.decrypt(anchorRow.bank_account!, 'organisations.bank_account')).toBe(ACCOUNT);
-      expect(rotated.decrypt(rows.find((r) => r.id === bank.id)!.tax_id!, 'organisations.tax_id')).toBe('LEGACY-PLAINTEXT-1');
+      expect(rotated.decrypt(anchorRow.bank_account!, at(anchor.id, 'bank_account'))).toBe(ACCOUNT);
+      expect(rotated.decrypt(rows.find((r) => r.id === bank.id)!.tax_id!, at(bank.id, 'tax_id'))).toBe('LEGACY-PLAINTEXT-1');
       // This API only holds the old key: put the test data back under it for the remaining tests.
       const back = new FieldCipher([dev]);
       for (const row of rows) {
-        await platform.sql(`UPDATE organisations SET tax_id = $2, bank_account = $3 WHERE id = $1`, [
-          row.id,
-          row.tax_id && back.encrypt(rotated.decrypt(row.tax_id, 'organisations.tax_id'), 'organisations.tax_id'),
-          row.bank_account && back.encrypt(rotated.decrypt(row.bank_account, 'organisations.bank_account'), 'organisations.bank_account'),
-        ]);
+        const again = (value: string | null, column: string) => value && back.encrypt(rotated.decrypt(value, at(row.id, column)), at(row.id, column));
+        await platform.sql(`UPDATE organisations SET tax_id = $2, bank_account = $3 WHERE id = $1`, [row.id, again(row.tax_id, 'tax_id'), again(row.bank_account, 'bank_account')]);
       }
     });
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { Platform } from './platform';
+import { verifyPayoutAccount } from './payout-fixtures';
 
 export const PASSWORD = 'Test-password-123';
 
@@ -154,7 +155,8 @@ export async function createActiveProgram(platform: Platform, bank: Bank, anchor
 
 /**
  * POST /v1/programs/:id/enrolments by the anchor admin, inviting a new supplier organisation
- * with its first user; then POST /v1/enrolments/:id/approve by the bank checker.
+ * with its first user; then POST /v1/enrolments/:id/approve by the bank checker, who also verifies
+ * the supplier's payout account (funding pays only a verified one).
  */
 export async function enrolNewSupplier(platform: Platform, bank: Bank, anchor: { admin: Session }, programId: string, subLimit: string) {
   const email = `admin-${unique()}@supplier.test`;
@@ -166,6 +168,7 @@ export async function enrolNewSupplier(platform: Platform, bank: Bank, anchor: {
   if (res.status !== 201) throw new Error(`enrol: ${res.status} ${JSON.stringify(res.body)}`);
   const approved = await platform.http().post(`/v1/enrolments/${res.body.id}/approve`).set(auth(bank.checker)).send({});
   if (approved.status !== 200) throw new Error(`approve enrolment: ${approved.status} ${JSON.stringify(approved.body)}`);
+  await verifyPayoutAccount(platform, bank, res.body.supplierId);
   return { enrolmentId: res.body.id as string, supplierId: res.body.supplierId as string, admin: await login(platform, email) };
 }
 

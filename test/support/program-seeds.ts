@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Bank, CNY_TERMS, ProgramTermsInput } from './fixtures';
 import { Platform } from './platform';
+import { verifyPayoutAccount } from './payout-fixtures';
 
 /**
  * Programs and enrolments written straight to the database, in the state the four-eyes routes
@@ -27,12 +28,13 @@ export async function seedProgram(platform: Platform, bank: Bank, anchorId: stri
   return { id: program.id, currency: t.currency, terms: t };
 }
 
-/** An APPROVED enrolment with its sub-limit. */
+/** An APPROVED enrolment with its sub-limit; the supplier's payout account is verified by the bank (funding needs it). */
 export async function seedEnrolment(platform: Platform, bank: Bank, programId: string, supplierId: string, subLimit: string) {
   const [enrolment] = await platform.sql<{ id: string }>(
     `INSERT INTO enrolments (program_id, supplier_id, sub_limit, status, proposed_by, approved_by)
      VALUES ($1, $2, $3, 'APPROVED', $4, $5) RETURNING id`,
     [programId, supplierId, subLimit, bank.maker.userId, bank.checker.userId],
   );
+  await verifyPayoutAccount(platform, bank, supplierId);
   return enrolment.id;
 }

@@ -56,6 +56,8 @@ export interface World {
     otherSupplierIds: string[];
   };
   changes: { program: string; programToReject: string; subLimit: string; subLimitToReject: string };
+  /** Pending payout account changes, given when the anchor invited the suppliers of the suspended and pending enrolments. */
+  payoutAccountChanges: { toVerify: string; toReject: string };
   invoices: {
     toConfirm: string;
     toReject: string;
@@ -134,10 +136,15 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
   };
   const suppliers: [SupplierParty, SupplierParty] = [await supplier(), await supplier()];
 
-  const invite = () => ({ subLimit: '1000000.00', invite: { name: `Supplier ${label} ${unique()}`, admin: { email: `admin-${unique()}@supplier.test`, displayName: 'Admin', password: PASSWORD } } });
-  const pending = await post(anchor.admin, `/v1/programs/${active.id}/enrolments`, invite(), 201);
+  const invite = (bankAccount?: string) => ({
+    subLimit: '1000000.00',
+    invite: { name: `Supplier ${label} ${unique()}`, bankAccount, admin: { email: `admin-${unique()}@supplier.test`, displayName: 'Admin', password: PASSWORD } },
+  });
+  const pending = await post(anchor.admin, `/v1/programs/${active.id}/enrolments`, invite('6222 0299 0000 0001'), 201);
   const pendingToReject = await post(anchor.admin, `/v1/programs/${active.id}/enrolments`, invite(), 201);
-  const toSuspend = await post(anchor.admin, `/v1/programs/${active.id}/enrolments`, invite(), 201);
+  const toSuspend = await post(anchor.admin, `/v1/programs/${active.id}/enrolments`, invite('6222 0299 0000 0002'), 201);
+  const pendingPayoutChange = async (supplierId: string) =>
+    (await platform.sql<{ id: string }>(`SELECT id FROM payout_account_changes WHERE organisation_id = $1 AND status = 'PENDING'`, [supplierId]))[0].id;
   await post(created.checker, `/v1/enrolments/${toSuspend.id}/approve`, {}, 200);
   await post(created.checker, `/v1/enrolments/${toSuspend.id}/suspend`, { reason: 'dispute' }, 200);
 
@@ -195,6 +202,7 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
       otherSupplierIds: [pending.supplierId, pendingToReject.supplierId, toSuspend.supplierId],
     },
     changes: { program: programChange.id, programToReject: programChangeToReject.id, subLimit: subLimitChange.id, subLimitToReject: subLimitChangeToReject.id },
+    payoutAccountChanges: { toVerify: await pendingPayoutChange(toSuspend.supplierId), toReject: await pendingPayoutChange(pending.supplierId) },
     invoices: {
       toConfirm: toConfirm.id,
       toReject: toReject.id,
@@ -251,6 +259,8 @@ const WORLD_ROWS: Record<string, string> = {
   offers: `t.supplier_id = ANY($1::uuid[]) OR t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   financing_requests: `t.supplier_id = ANY($1::uuid[]) OR t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   financing_items: `t.financing_request_id IN (SELECT id FROM financing_requests WHERE supplier_id = ANY($1::uuid[]))`,
+  payout_account_changes: `t.organisation_id = ANY($1::uuid[])`,
+  disbursement_instructions: `t.payee_organisation_id = ANY($1::uuid[])`,
   payments: `t.receivable_id IN (SELECT id FROM receivables WHERE supplier_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   business_events: `t.organisation_id = ANY($1::uuid[]) OR t.chain_id = ANY($1::uuid[]::text[])
                     OR t.chain_id IN (SELECT id::text FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
@@ -364,6 +374,8 @@ export async function supplierSecretsOf(platform: Platform, w: World): Promise<s
      UNION SELECT id::text FROM receivables WHERE supplier_id = $1
      UNION SELECT id::text FROM offers WHERE supplier_id = $1
      UNION SELECT id::text FROM financing_requests WHERE supplier_id = $1
+     UNION SELECT id::text FROM payout_account_changes WHERE organisation_id = $1
+     UNION SELECT payment_reference FROM disbursement_instructions WHERE payee_organisation_id = $1
      UNION SELECT id::text FROM payments WHERE receivable_id IN (SELECT id FROM receivables WHERE supplier_id = $1)`,
     [supplierId],
   );
@@ -437,6 +449,26 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   },
   'GET /v1/organisations/mine': { kind: 'self', owner: (w) => w.bank.admin, targets: () => [{}] },
   'PATCH /v1/organisations/mine': { kind: 'self', owner: (w) => w.bank.admin, targets: () => [{ body: { bankAccount: '6222021234567890123' } }] },
+  'POST /v1/organisations/mine/payout-account-changes': {
+    kind: 'self',
+    owner: (w) => w.suppliers[0].admin,
+    targets: () => [{ body: { bankAccount: '6222021234567890999' } }],
+  },
+  'GET /v1/payout-account-changes': {
+    kind: 'collection',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{}, { query: { status: 'PENDING' } }, { query: { organisationId: w.suppliers[0].id } }],
+  },
+  'POST /v1/payout-account-changes/{id}/verify': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.payoutAccountChanges.toVerify } }],
+  },
+  'POST /v1/payout-account-changes/{id}/reject': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.payoutAccountChanges.toReject }, body: reason() }],
+  },
   'POST /v1/organisations/{id}/users': {
     kind: 'object',
     owner: (w) => w.bank.admin,
@@ -638,6 +670,11 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
         params: { id },
         supplierOwned: true,
       })),
+  },
+  'GET /v1/financing-requests/{id}/disbursement-instruction': {
+    kind: 'object',
+    owner: (w) => w.suppliers[0].admin,
+    targets: (w) => [w.financings.funded, w.financings.repaid].map((id) => ({ params: { id }, supplierOwned: true })),
   },
   'POST /v1/financing-requests/{id}/approve': {
     kind: 'object',

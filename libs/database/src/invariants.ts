@@ -109,6 +109,22 @@ export const INVARIANTS: { name: string; sql: string }[] = [
             LEFT JOIN payments p ON p.receivable_id = rc.id
            WHERE (rc.status = 'SETTLED') <> (p.id IS NOT NULL) OR p.to_bank + p.to_supplier <> p.amount`,
   },
+  {
+    // "At that time": verified before the instruction was written and not yet superseded (both
+    // clock_timestamp()s taken under the organisation's lock, so a race can't reorder them).
+    name: 'every funded financing has one disbursement instruction, of its net proceeds, to an account verified at that time',
+    sql: `SELECT r.id, r.status, COUNT(d.id) AS instructions FROM financing_requests r
+            LEFT JOIN disbursement_instructions d ON d.financing_request_id = r.id
+            LEFT JOIN payout_account_changes a ON a.id = d.payout_account_change_id
+           WHERE r.status IN ('FUNDED','OVERDUE','REPAID') OR d.id IS NOT NULL
+           GROUP BY r.id, r.status
+          HAVING COUNT(d.id) <> 1
+              OR bool_or(r.status NOT IN ('FUNDED','OVERDUE','REPAID'))
+              OR bool_or(d.payee_organisation_id <> r.supplier_id OR a.organisation_id <> r.supplier_id
+                         OR d.amount <> r.total_net_proceeds OR d.currency <> r.currency OR d.value_date <> r.value_date
+                         OR a.status NOT IN ('VERIFIED','SUPERSEDED') OR a.decided_at > d.created_at
+                         OR a.superseded_at <= d.created_at)`,
+  },
 ];
 
 export async function checkInvariants(query: Query): Promise<InvariantBreach[]> {

@@ -1,18 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '@scf/identity';
 import { OffersModule } from '@scf/offers';
 import { ProgramsModule } from '@scf/programs';
 import { FinancingItem } from './financing-item.entity';
 import { FinancingRequest } from './financing-request.entity';
 import { Payment } from './payment.entity';
 import { FinancingService } from './financing.service';
+import { DisbursementService } from './disbursement.service';
 import { PaymentsService } from './payments.service';
 import { PortfolioService } from './portfolio.service';
 import { DailyFinancingHandler } from './jobs/daily-financing.handler';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment]), ProgramsModule, OffersModule],
-  providers: [FinancingService, PaymentsService, PortfolioService, DailyFinancingHandler],
-  exports: [TypeOrmModule, FinancingService, PaymentsService, PortfolioService, DailyFinancingHandler],
+  imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment]), ProgramsModule, OffersModule, IdentityModule],
+  providers: [FinancingService, DisbursementService, PaymentsService, PortfolioService, DailyFinancingHandler],
+  exports: [TypeOrmModule, FinancingService, DisbursementService, PaymentsService, PortfolioService, DailyFinancingHandler],
 })
 export class FinancingModule {}

@@ -18,6 +18,7 @@ import { Actor, OrganisationType } from '@scf/identity';
 import { OffersService } from '@scf/offers';
 import { LimitsService } from '@scf/programs';
 import { JOBS, OutboxService } from '@scf/queue';
+import { DisbursementService } from './disbursement.service';
 import { FinancingItemStatus } from './financing-item.entity';
 import { FinancingStatus } from './financing-request.entity';
 import {
@@ -77,6 +78,7 @@ export class FinancingService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: ClockService,
+    private readonly disbursements: DisbursementService,
   ) {}
 
   /**
@@ -308,6 +310,8 @@ export class FinancingService {
         [receivableIds],
       );
       if (financed !== receivableIds.length) throw conflict('receivable_not_requested', 'a receivable left the financing');
+      // Pays the supplier's verified account only (409 payout_account_unverified otherwise).
+      await this.disbursements.instruct(manager, id, actor);
       await this.record(manager, actor, request, 'financing.funded', {
         status: FinancingStatus.FUNDED,
         valueDate,

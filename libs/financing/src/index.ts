@@ -3,6 +3,7 @@ export * from './financing-item.entity';
 export * from './payment.entity';
 export * from './financing.views';
 export * from './financing.service';
+export * from './disbursement.service';
 export * from './payments.service';
 export * from './portfolio.service';
 export * from './penalty';

@@ -10,6 +10,7 @@ import { ApiKey } from './api-key.entity';
 import { AuthService } from './auth.service';
 import { OrganisationsService } from './organisations.service';
 import { ApiKeysService } from './api-keys.service';
+import { PayoutAccountsService } from './payout-accounts.service';
 import { FieldCipher, installFieldEncryption } from './field-encryption';
 
 @Module({
@@ -31,9 +32,10 @@ import { FieldCipher, installFieldEncryption } from './field-encryption';
     AuthService,
     OrganisationsService,
     ApiKeysService,
-    // The entity's column transformers are static: install the configured keys before any organisation is read.
+    PayoutAccountsService,
+    // The entity's encryption hooks are static: install the configured keys before any organisation is read.
     { provide: FieldCipher, inject: [APP_CONFIG], useFactory: (config: AppConfig) => installFieldEncryption(config.encryptionKeys) },
   ],
-  exports: [AuthService, OrganisationsService, ApiKeysService, FieldCipher, TypeOrmModule],
+  exports: [AuthService, OrganisationsService, ApiKeysService, PayoutAccountsService, FieldCipher, TypeOrmModule],
 })
 export class IdentityModule {}

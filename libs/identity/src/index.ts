@@ -5,6 +5,8 @@ export * from './role';
 export * from './actor';
 export * from './password-hasher';
 export * from './field-encryption';
+export * from './four-eyes';
+export * from './payout-accounts.service';
 export * from './auth.service';
 export * from './organisations.service';
 export * from './api-keys.service';

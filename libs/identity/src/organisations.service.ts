@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService } from '@scf/audit';
-import { DomainError, invalid, notFound } from '@scf/core';
+import { conflict, DomainError, invalid, notFound } from '@scf/core';
 import { mask } from './field-encryption';
 import { Organisation, OrganisationType } from './organisation.entity';
+import { PayoutAccountsService } from './payout-accounts.service';
 import { User } from './user.entity';
 import { Role, ROLES_BY_ORGANISATION_TYPE } from './role';
 import { hashPassword } from './password-hasher';
@@ -19,6 +20,7 @@ export interface NewOrganisation {
   type: OrganisationType;
   name: string;
   taxId?: string | null;
+  /** A supplier's is its payout account: proposed here, in effect once a bank verifies it. */
   bankAccount?: string | null;
   createdByOrganisationId?: string | null;
   /** The user who onboards the organisation; recorded in the organisation.created event. */
@@ -47,20 +49,23 @@ export class OrganisationsService {
     @InjectRepository(Organisation) private readonly organisations: Repository<Organisation>,
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly audit: AuditService,
+    private readonly payoutAccounts: PayoutAccountsService,
   ) {}
 
   /**
    * Creates an organisation and its first user, in the caller's transaction when one is given.
-   * Both are recorded on the organisation's own event chain.
+   * Both are recorded on the organisation's own event chain. A supplier's bank account becomes a
+   * pending payout account change proposed by whoever onboards it (its own admin at bootstrap).
    */
   async create(input: NewOrganisation, manager?: EntityManager): Promise<{ organisation: Organisation; admin: User }> {
+    const payoutAccount = input.type === OrganisationType.SUPPLIER ? input.bankAccount : undefined;
     const run = async (m: EntityManager) => {
       const organisation = await m.save(
         m.create(Organisation, {
           type: input.type,
           name: input.name,
           taxId: input.taxId ?? null,
-          bankAccount: input.bankAccount ?? null,
+          bankAccount: payoutAccount === undefined ? (input.bankAccount ?? null) : null,
           createdByOrganisationId: input.createdByOrganisationId ?? input.createdBy?.organisationId ?? null,
         }),
       );
@@ -79,6 +84,9 @@ export class OrganisationsService {
         { organisationId: organisation.id, organisationType: input.type, ...input.admin, roles, addedBy: input.createdBy ?? null },
         m,
       );
+      if (payoutAccount) {
+        await this.payoutAccounts.propose(m, organisation.id, payoutAccount, input.createdBy ?? { userId: admin.id, organisationId: organisation.id });
+      }
       return { organisation, admin };
     };
     return manager ? run(manager) : this.organisations.manager.transaction(run);
@@ -120,11 +128,19 @@ export class OrganisationsService {
     return manager ? run(manager) : this.users.manager.transaction(run);
   }
 
-  /** Replaces the organisation's tax id and/or bank account (a changed payout account is worth an event). */
+  /**
+   * Replaces the organisation's tax id and/or bank account (worth an event). A supplier's bank
+   * account is where its money is paid: it changes only through a payout account change a bank verifies.
+   */
   async updateBankDetails(organisationId: string, details: BankDetails, changedBy: ChangedBy): Promise<Organisation> {
     return this.organisations.manager.transaction(async (m) => {
       const organisation = await m.findOne(Organisation, { where: { id: organisationId }, lock: { mode: 'pessimistic_write' } });
       if (!organisation) throw notFound('organisation');
+      if (organisation.type === OrganisationType.SUPPLIER && details.bankAccount !== undefined) {
+        throw conflict('payout_account_change_required', 'a supplier\'s payout account changes through POST /v1/organisations/mine/payout-account-changes, verified by its bank', {
+          field: 'bankAccount',
+        });
+      }
       const before = maskedBankDetails(organisation);
       if (details.taxId !== undefined) organisation.taxId = details.taxId;
       if (details.bankAccount !== undefined) organisation.bankAccount = details.bankAccount;

@@ -312,6 +312,8 @@ export class EnrolmentsService {
         taxId: invite.taxId ?? null,
         bankAccount: invite.bankAccount ?? null,
         createdByOrganisationId: actor.organisationId,
+        // The inviter proposes the payout account given here; a bank checker verifies it.
+        createdBy: actorRef(actor),
         admin: { ...invite.admin, roles: [Role.SUPPLIER_ADMIN] },
       },
       manager,

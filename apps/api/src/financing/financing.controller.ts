@@ -7,7 +7,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { FinancingService } from '@scf/financing';
+import { DisbursementService, FinancingService } from '@scf/financing';
 import { Actor, Role } from '@scf/identity';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { IdPipe } from '../http/id.pipe';
@@ -15,6 +15,7 @@ import { RequiresIdempotencyKey } from '../http/idempotency.interceptor';
 import { Page, PageOf, pageWindow, toPage } from '../http/pagination';
 import { Problem } from '../http/problem';
 import {
+  DisbursementInstructionDto,
   FinancingDto,
   FinancingListQuery,
   FinancingSummaryDto,
@@ -25,12 +26,16 @@ import {
 
 const ALL_ROLES = Object.values(Role);
 const SUPPLIER_ROLES = [Role.SUPPLIER_ADMIN, Role.SUPPLIER_FINANCE];
+const BANK_ROLES = [Role.BANK_ADMIN, Role.BANK_CREDIT_OFFICER, Role.BANK_APPROVER, Role.BANK_OPERATIONS];
 
 @ApiTags('financing')
 @Controller('v1/financing-requests')
 @ApiNotFoundResponse({ type: Problem, description: 'no such financing request visible to your organisation' })
 export class FinancingController {
-  constructor(private readonly financing: FinancingService) {}
+  constructor(
+    private readonly financing: FinancingService,
+    private readonly disbursements: DisbursementService,
+  ) {}
 
   /** The supplier accepts open offers of one program; the limit is reserved at this instant. */
   @Post()
@@ -60,6 +65,14 @@ export class FinancingController {
   @ApiOkResponse({ type: FinancingDto })
   get(@CurrentActor() actor: Actor, @Param('id', new IdPipe('id')) id: string): Promise<FinancingDto> {
     return this.financing.get(actor, id);
+  }
+
+  /** Where the funded proceeds were paid: for the program's bank and the supplier paid (404 before funding). */
+  @Get(':id/disbursement-instruction')
+  @Roles(...BANK_ROLES, ...SUPPLIER_ROLES)
+  @ApiOkResponse({ type: DisbursementInstructionDto })
+  disbursementInstruction(@CurrentActor() actor: Actor, @Param('id', new IdPipe('id')) id: string): Promise<DisbursementInstructionDto> {
+    return this.disbursements.forFinancing(actor, id);
   }
 
   @Post(':id/approve')
@@ -95,14 +108,17 @@ export class FinancingController {
     return this.financing.cancel(actor, id);
   }
 
-  /** Disbursement at the value date; discount, fee and net proceeds are priced for that date. */
+  /**
+   * Disbursement at the value date; discount, fee and net proceeds are priced for that date. The
+   * net proceeds go to the supplier's verified payout account, named in a disbursement instruction.
+   */
   @Post(':id/fund')
   @HttpCode(200)
   @Roles(Role.BANK_OPERATIONS)
   @RequiresIdempotencyKey()
   @ApiOkResponse({ type: FinancingDto })
   @ApiBadRequestResponse({ type: Problem, description: 'value_date_in_past, value_date_not_before_maturity, tenor_out_of_range, idempotency_key_required' })
-  @ApiConflictResponse({ type: Problem, description: 'financing_not_approved' })
+  @ApiConflictResponse({ type: Problem, description: 'financing_not_approved, payout_account_unverified (the supplier has no payout account verified by a bank)' })
   fund(
     @CurrentActor() actor: Actor,
     @Param('id', new IdPipe('id')) id: string,

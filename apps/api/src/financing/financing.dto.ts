@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import {
   AnchorExposure,
+  DisbursementInstructionView,
   FINANCING_SORTS,
   FinancingItemStatus,
   FinancingItemView,
@@ -103,6 +104,20 @@ export class FinancingSummaryDto implements FinancingSummaryView {
 
 export class FinancingDto extends FinancingSummaryDto implements FinancingView {
   @ApiProperty({ type: [FinancingItemDto] }) items: FinancingItemDto[];
+}
+
+export class DisbursementInstructionDto implements DisbursementInstructionView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) financingRequestId: string;
+  @ApiProperty({ format: 'uuid', description: 'the supplier paid' }) payeeOrganisationId: string;
+  @ApiProperty({ example: '6222021234567890123', description: 'the payout account verified when the request was funded; masked (****0123) except to the bank and the supplier\'s admins' })
+  bankAccount: string;
+  @ApiProperty({ format: 'uuid', description: 'the verified payout account change the account comes from' }) payoutAccountChangeId: string;
+  @ApiProperty({ example: 'CNY' }) currency: string;
+  @ApiProperty({ example: '888116.25', description: 'the net proceeds' }) amount: string;
+  @ApiProperty({ format: 'date' }) valueDate: string;
+  @ApiProperty({ example: 'SCF-20260301-0000000001', description: 'unique; quoted on the payment' }) paymentReference: string;
+  @ApiProperty() createdAt: Date;
 }
 
 export class PaymentDto implements PaymentView {

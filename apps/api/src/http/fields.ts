@@ -75,10 +75,13 @@ export const TaxIdField = () =>
     Matches(TAX_ID_PATTERN, { message: '$property must be 1–64 letters, digits, spaces or - . /' }),
   );
 
-export const BankAccountField = () =>
+export const BankAccountField = (optional = true) =>
   applyDecorators(
-    ApiPropertyOptional({ example: '6222021234567890123', description: 'stored encrypted; shown masked (****0123) except to the organisation\'s admins and bank staff' }),
-    IsOptional(),
+    (optional ? ApiPropertyOptional : ApiProperty)({
+      example: '6222021234567890123',
+      description: 'stored encrypted; shown masked (****0123) except to the organisation\'s admins and bank staff',
+    }),
+    ...(optional ? [IsOptional()] : []),
     IsString(),
     Matches(BANK_ACCOUNT_PATTERN, { message: '$property must be 4–64 letters, digits, spaces or hyphens (an account number or IBAN)' }),
   );
