@@ -124,12 +124,12 @@ export class PayoutAccountsService {
   async verify(actor: Actor, changeId: string): Promise<PayoutAccountChange> {
     return this.dataSource.transaction(async (manager) => {
       const pending = await this.lockPendingForBank(manager, actor, changeId);
-      const [previous]: ChangeRow[] = await manager.query(
+      const [[previous]]: [ChangeRow[], number] = await manager.query(
         `UPDATE ${TABLE} SET status = 'SUPERSEDED', superseded_at = clock_timestamp()
           WHERE organisation_id = $1 AND status = 'VERIFIED' RETURNING *`,
         [pending.organisationId],
       );
-      const [row]: ChangeRow[] = await manager.query(
+      const [[row]]: [ChangeRow[], number] = await manager.query(
         `UPDATE ${TABLE} SET status = 'VERIFIED', decided_by = $2, decided_by_organisation_id = $3, decided_at = clock_timestamp()
           WHERE id = $1 AND status = 'PENDING' RETURNING *`,
         [changeId, actor.userId, actor.organisationId],
@@ -150,7 +150,7 @@ export class PayoutAccountsService {
   async reject(actor: Actor, changeId: string, reason: string): Promise<PayoutAccountChange> {
     return this.dataSource.transaction(async (manager) => {
       await this.lockPendingForBank(manager, actor, changeId);
-      const [row]: ChangeRow[] = await manager.query(
+      const [[row]]: [ChangeRow[], number] = await manager.query(
         `UPDATE ${TABLE} SET status = 'REJECTED', reason = $4, decided_by = $2, decided_by_organisation_id = $3, decided_at = clock_timestamp()
           WHERE id = $1 AND status = 'PENDING' RETURNING *`,
         [changeId, actor.userId, actor.organisationId, reason],
