@@ -92,6 +92,9 @@ async function seed(): Promise<void> {
       },
     }, 201);
     await must('POST', `/v1/enrolments/${enrolment.id}/approve`, checker.token, {}, 200);
+    // The account given in the invite is paid only once the bank's checker has verified it.
+    const payout = await must('GET', `/v1/payout-account-changes?status=PENDING&organisationId=${enrolment.supplierId}`, checker.token, undefined, 200);
+    await must('POST', `/v1/payout-account-changes/${payout.items[0].id}/verify`, checker.token, {}, 200);
     const supplier = (await login(email))!;
     for (let n = 1; n <= 3; n++) {
       const invoice = await must('POST', '/v1/invoices', supplier.token, {
