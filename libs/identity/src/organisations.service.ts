@@ -58,14 +58,14 @@ export class OrganisationsService {
    * pending payout account change proposed by whoever onboards it (its own admin at bootstrap).
    */
   async create(input: NewOrganisation, manager?: EntityManager): Promise<{ organisation: Organisation; admin: User }> {
-    const payoutAccount = input.type === OrganisationType.SUPPLIER ? input.bankAccount : undefined;
+    const isSupplier = input.type === OrganisationType.SUPPLIER;
     const run = async (m: EntityManager) => {
       const organisation = await m.save(
         m.create(Organisation, {
           type: input.type,
           name: input.name,
           taxId: input.taxId ?? null,
-          bankAccount: payoutAccount === undefined ? (input.bankAccount ?? null) : null,
+          bankAccount: isSupplier ? null : (input.bankAccount ?? null),
           createdByOrganisationId: input.createdByOrganisationId ?? input.createdBy?.organisationId ?? null,
         }),
       );
@@ -84,8 +84,8 @@ export class OrganisationsService {
         { organisationId: organisation.id, organisationType: input.type, ...input.admin, roles, addedBy: input.createdBy ?? null },
         m,
       );
-      if (payoutAccount) {
-        await this.payoutAccounts.propose(m, organisation.id, payoutAccount, input.createdBy ?? { userId: admin.id, organisationId: organisation.id });
+      if (isSupplier && input.bankAccount) {
+        await this.payoutAccounts.propose(m, organisation.id, input.bankAccount, input.createdBy ?? { userId: admin.id, organisationId: organisation.id });
       }
       return { organisation, admin };
     };
