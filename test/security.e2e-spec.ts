@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Logger } from '@nestjs/common';
@@ -326,10 +326,21 @@ describe('security', () => {
       expect(badTax.body.field).toBe('taxId');
     });
 
-    it('re-encrypts every row under a new key with the rotation command', async () => {
+    it('re-encrypts every row under a new key, bound to its row, with the rotation command', async () => {
       const anchor = await onboardAnchor();
-      await platform.sql(`UPDATE organisations SET tax_id = 'LEGACY-PLAINTEXT-1' WHERE id = $1`, [bank.id]);
       const dev = platform.config.encryptionKeys[0];
+      // Both formats written before row binding: plaintext, and enc:v1 (authenticated with the column name only).
+      const columnBound = (plaintext: string, column: string) => {
+        const iv = randomBytes(12);
+        const cipher = createCipheriv('aes-256-gcm', dev.key, iv);
+        cipher.setAAD(Buffer.from(column));
+        const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+        return `enc:v1:${dev.id}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+      };
+      await platform.sql(`UPDATE organisations SET tax_id = 'LEGACY-PLAINTEXT-1', bank_account = $2 WHERE id = $1`, [
+        bank.id,
+        columnBound('LEGACY-V1-ACCOUNT', 'organisations.bank_account'),
+      ]);
       const next = { id: 'k2', key: randomBytes(32) };
       const keys = `${next.id}:${next.key.toString('base64')},${dev.id}:${dev.key.toString('base64')}`;
       const { stdout } = await promisify(execFile)(process.execPath, [join(DIST, 'apps/cli/src/reencrypt.js')], {
@@ -350,11 +361,19 @@ describe('security', () => {
       const anchorRow = rows.find((r) => r.id === anchor.id)!;
       expect(rotated.decrypt(anchorRow.bank_account!, at(anchor.id, 'bank_account'))).toBe(ACCOUNT);
       expect(rotated.decrypt(rows.find((r) => r.id === bank.id)!.tax_id!, at(bank.id, 'tax_id'))).toBe('LEGACY-PLAINTEXT-1');
+      expect(rotated.decrypt(rows.find((r) => r.id === bank.id)!.bank_account!, at(bank.id, 'bank_account'))).toBe('LEGACY-V1-ACCOUNT');
+      const payout = await platform.sql<{ id: string; bank_account: string }>(`SELECT id, bank_account FROM payout_account_changes`);
+      expect(payout.length).toBeGreaterThan(0);
+      const payoutAt = (id: string) => ({ table: 'payout_account_changes', column: 'bank_account', rowId: id });
+      for (const row of payout) expect(row.bank_account).toMatch(/^enc:v2:k2:/);
       // This API only holds the old key: put the test data back under it for the remaining tests.
       const back = new FieldCipher([dev]);
       for (const row of rows) {
         const again = (value: string | null, column: string) => value && back.encrypt(rotated.decrypt(value, at(row.id, column)), at(row.id, column));
         await platform.sql(`UPDATE organisations SET tax_id = $2, bank_account = $3 WHERE id = $1`, [row.id, again(row.tax_id, 'tax_id'), again(row.bank_account, 'bank_account')]);
+      }
+      for (const row of payout) {
+        await platform.sql(`UPDATE payout_account_changes SET bank_account = $2 WHERE id = $1`, [row.id, back.encrypt(rotated.decrypt(row.bank_account, payoutAt(row.id)), payoutAt(row.id))]);
       }
     });
   });
