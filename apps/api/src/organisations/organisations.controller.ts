@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsArray, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { invalid, notFound } from '@scf/core';
 import { Actor, mask, maySeeOrganisationSecrets, Organisation, OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { BankAccountField, NestedField, TaxIdField } from '../http/fields';
 import { IdPipe } from '../http/id.pipe';
+import { Problem } from '../http/problem';
 
 export class NewUserDto {
   @ApiProperty({ example: 'treasurer@anchor.demo' }) @IsEmail() @MaxLength(254) email: string;
@@ -33,7 +34,11 @@ export class OrganisationDto {
   @ApiProperty() name: string;
   @ApiProperty({ type: String, nullable: true, description: 'masked (****1234) unless the caller is an admin of this organisation or bank staff' })
   taxId: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'masked (****1234) unless the caller is an admin of this organisation or bank staff' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'masked (****1234) unless the caller is an admin of this organisation or bank staff; a supplier\'s is the payout account its bank verified (null until then)',
+  })
   bankAccount: string | null;
 
   /** Without an actor (or for one who may not see them) the tax id and bank account are masked. */
@@ -83,10 +88,14 @@ export class OrganisationsController {
     return OrganisationDto.of(await this.organisations.get(actor.organisationId), actor);
   }
 
-  /** An admin sets the organisation's tax id or bank account (the account its proceeds are paid to). */
+  /**
+   * An admin sets the organisation's tax id or bank account. A supplier's bank account is where its
+   * money is paid: it changes through POST /v1/organisations/mine/payout-account-changes instead.
+   */
   @Patch('mine')
   @Roles(Role.BANK_ADMIN, Role.ANCHOR_ADMIN, Role.SUPPLIER_ADMIN)
   @ApiOkResponse({ type: OrganisationDto })
+  @ApiConflictResponse({ type: Problem, description: 'payout_account_change_required: a supplier proposes a payout account change for its bank to verify' })
   async changeBankDetails(@CurrentActor() actor: Actor, @Body() body: BankDetailsDto): Promise<OrganisationDto> {
     if (body.taxId === undefined && body.bankAccount === undefined) {
       throw invalid('nothing_to_change', 'send taxId and/or bankAccount', 'bankAccount');
