@@ -3,7 +3,7 @@ import { EncryptionKey, loadConfig } from '@scf/config';
 
 /** Bound to its row: the authenticated data names table, column and row id. */
 const BOUND = 'enc:v2:';
-/** Before row binding: the authenticated data names the column only. Still read; re-encrypted by `npm run reencrypt`. */
+/** Before row binding: the authenticated data names the column only. Still read; re-encrypted by `npm run encryption:reencrypt`. */
 const COLUMN_BOUND = 'enc:v1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -46,7 +46,7 @@ export class FieldCipher {
   }
 
   /**
-   * Values of older formats still read until `npm run reencrypt` rewrites them: plaintext written
+   * Values of older formats still read until `npm run encryption:reencrypt` rewrites them: plaintext written
    * before encryption, and column-bound `enc:v1` values written before row binding.
    */
   decrypt(stored: string, at: FieldLocation): string {
@@ -82,7 +82,7 @@ export class FieldCipher {
 }
 
 /**
- * Every encrypted column. `npm run reencrypt` walks them all; a new encrypted column is added here
+ * Every encrypted column. `npm run encryption:reencrypt` walks them all; a new encrypted column is added here
  * (its rows are sealed with `FieldLocation { table, column, rowId: id }`).
  */
 export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly string[] }[] = [
