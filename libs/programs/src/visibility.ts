@@ -86,7 +86,7 @@ export const FIELD_VISIBILITY = {
     BANK: 'all',
     ANCHOR: [
       'id', 'programId', 'supplierId', 'anchorId', 'invoiceNumber', 'currency', 'amount', 'creditedAmount', 'issueDate', 'dueDate',
-      'status', 'rejectionReason', 'reason', 'submittedByOrganisationId', 'receivableId', 'faceAmount', 'createdAt', 'decidedAt',
+      'payableAmount', 'status', 'rejectionReason', 'reason', 'submittedByOrganisationId', 'receivableId', 'faceAmount', 'createdAt', 'decidedAt',
       'creditNoteId', 'creditNoteNumber',
     ],
   },
@@ -137,6 +137,12 @@ export type Reader = Pick<Actor, 'organisationType'>;
 /** The fields of `object` the reader may see: 'all', or a list. */
 export function visibleFields(reader: Reader, object: VisibleObject): FieldRule {
   return (FIELD_VISIBILITY[object] as ObjectRule)[reader.organisationType];
+}
+
+/** Whether the reader may see one field of `object` (to skip reading what would be left out). */
+export function mayRead(reader: Reader, object: VisibleObject, field: string): boolean {
+  const fields = visibleFields(reader, object);
+  return fields === 'all' || fields.includes(field);
 }
 
 /**

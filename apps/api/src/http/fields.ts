@@ -90,5 +90,5 @@ export const BankAccountField = () =>
 export const NotForAnchor = (options: ApiPropertyOptions = {}) =>
   ApiPropertyOptional({
     ...options,
-    description: [options.description, "left out for the program's anchor (its supplier's terms)"].filter(Boolean).join('; '),
+    description: [options.description, "left out for the program's anchor: what its suppliers finance, and at what price, is theirs"].filter(Boolean).join('; '),
   } as ApiPropertyOptions);
