@@ -75,8 +75,9 @@ export const FIELD_VISIBILITY = {
     ],
   },
   enrolmentChange: { SUPPLIER: 'all', BANK: 'all', ANCHOR: ['subLimit', 'reason'] },
+  /** Every supplier's drawings: not for a supplier (its own are on its enrolment), the route refuses it. */
   utilisation: {
-    SUPPLIER: 'all',
+    SUPPLIER: [],
     BANK: 'all',
     ANCHOR: ['programId', 'currency', 'limit', 'utilised', 'available', 'suppliers', 'offset', 'hasMore'],
     nested: { suppliers: 'enrolment' },
@@ -124,6 +125,8 @@ export const FIELD_VISIBILITY = {
     BANK: 'all',
     ANCHOR: ['id', 'receivableId', 'currency', 'amount', 'paidOn', 'createdAt'],
   },
+  /** The bank's risk view of its book: nobody else reads it (an empty rule refuses the route: 403). */
+  portfolio: { SUPPLIER: [], BANK: 'all', ANCHOR: [] },
   /** Organisations the anchor invited: never their payout account or tax id. */
   organisation: { SUPPLIER: 'all', BANK: 'all', ANCHOR: ['type', 'name', 'createdByOrganisationId'] },
   user: { SUPPLIER: 'all', BANK: 'all', ANCHOR: ['roles'] },
@@ -165,7 +168,7 @@ export function redact<T extends object>(reader: Reader, object: VisibleObject, 
 }
 
 /** The business events' object types, and the rule that redacts their before/after. */
-const EVENT_OBJECTS: Readonly<Record<string, VisibleObject>> = {
+export const EVENT_OBJECTS: Readonly<Record<string, VisibleObject>> = {
   program: 'program',
   program_change: 'programChange',
   enrolment: 'enrolment',
