@@ -62,11 +62,12 @@ const receivableColumns = (alias: string) => `
   ${alias}.anchor_id AS "anchorId", ${alias}.currency, ${alias}.face_amount AS "faceAmount", ${alias}.due_date AS "dueDate",
   ${alias}.status, ${alias}.created_at AS "createdAt", ${alias}.settled_at AS "settledAt"`;
 
-/** The payee of receivable `alias`: financed (or settled through a financing) pays the bank. */
-const payee = (alias: string) => `
+/** The payee of receivable `alias` (of program `program`): financed, or settled through a financing, pays the bank. */
+const payee = (alias: string, program: string) => `
   CASE WHEN ${alias}.status IN ('FINANCED','OVERDUE')
-         OR EXISTS (SELECT 1 FROM payments paid WHERE paid.receivable_id = ${alias}.id AND paid.financing_item_id IS NOT NULL)
-       THEN (SELECT bank_id FROM programs WHERE id = ${alias}.program_id) ELSE ${alias}.supplier_id END AS "payeeId"`;
+         OR (${alias}.status = 'SETTLED'
+             AND EXISTS (SELECT 1 FROM payments paid WHERE paid.receivable_id = ${alias}.id AND paid.financing_item_id IS NOT NULL))
+       THEN ${program}.bank_id ELSE ${alias}.supplier_id END AS "payeeId"`;
 
 /**
  * Reads of receivables (the anchor's payment undertakings). Their state changes after confirmation
@@ -91,8 +92,8 @@ export class ReceivablesService {
 
   async get(actor: Actor, receivableId: string): Promise<ReceivableDetail> {
     const [receivable]: ReceivableView[] = await this.dataSource.query(
-      `SELECT ${receivableColumns('r')}, i.invoice_number AS "invoiceNumber", ${payee('r')}
-         FROM receivables r JOIN invoices i ON i.id = r.invoice_id
+      `SELECT ${receivableColumns('r')}, i.invoice_number AS "invoiceNumber", ${payee('r', 'p')}
+         FROM receivables r JOIN invoices i ON i.id = r.invoice_id JOIN programs p ON p.id = r.program_id
         WHERE r.id = $1 AND ${receivableVisibleTo(actor, 'r', '$2')}`,
       [receivableId, actor.organisationId],
     );
@@ -137,8 +138,8 @@ export class ReceivablesService {
         )
       : [`(SELECT r.* FROM receivables r WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${reach})`];
     const rows: ReceivableView[] = await this.dataSource.query(
-      `SELECT ${receivableColumns('r')}, i.invoice_number AS "invoiceNumber", ${payee('r')}
-         FROM (${slices.join(' UNION ALL ')}) r JOIN invoices i ON i.id = r.invoice_id
+      `SELECT ${receivableColumns('r')}, i.invoice_number AS "invoiceNumber", ${payee('r', 'p')}
+         FROM (${slices.join(' UNION ALL ')}) r JOIN invoices i ON i.id = r.invoice_id JOIN programs p ON p.id = r.program_id
         ORDER BY ${order}
         LIMIT ${params.bind(window.limit + 1)} OFFSET ${params.bind(window.offset)}`,
       params.values,
