@@ -370,6 +370,8 @@ describe('object-level authorisation on every route', () => {
   const READS: { route: string; object: VisibleObject; page?: boolean; refusedFor?: OrganisationType[]; creditLineTerms?: boolean }[] = [
     { route: 'GET /v1/programs', object: 'program', page: true, creditLineTerms: true },
     { route: 'GET /v1/programs/{id}', object: 'program', creditLineTerms: true },
+    { route: 'GET /v1/programs/{id}/changes', object: 'programChange', page: true, refusedFor: [OrganisationType.SUPPLIER], creditLineTerms: true },
+    { route: 'GET /v1/enrolments/{id}/sub-limit-changes', object: 'enrolmentChange', page: true, refusedFor: [OrganisationType.SUPPLIER] },
     { route: 'GET /v1/offers', object: 'offer', page: true },
     { route: 'GET /v1/offers/{offerId}', object: 'offer' },
     { route: 'GET /v1/financing-requests', object: 'financingRequest', page: true },
@@ -386,7 +388,7 @@ describe('object-level authorisation on every route', () => {
     { route: 'GET /v1/portfolio', object: 'portfolio' },
   ];
 
-  type Schema = { $ref?: string; allOf?: Schema[]; items?: Schema; properties?: Record<string, Schema> };
+  type Schema = { $ref?: string; allOf?: Schema[]; items?: Schema; properties?: Record<string, Schema>; required?: string[]; description?: string };
   const resolve = (schema: Schema): Schema => {
     if (schema.$ref) return resolve((openApi as unknown as { components: { schemas: Record<string, Schema> } }).components.schemas[schema.$ref.split('/').pop()!]);
     if (schema.allOf?.length === 1) return resolve(schema.allOf[0]);
@@ -407,11 +409,14 @@ describe('object-level authorisation on every route', () => {
   function fieldFaults(at: string, party: OrganisationType, object: VisibleObject, value: Record<string, unknown>, schema: Schema): string[] {
     const rule = (FIELD_VISIBILITY[object] as ObjectRule)[party];
     const documented = Object.keys(schema.properties ?? {});
-    const expected = rule === 'all' ? documented : documented.filter((field) => rule.includes(field));
+    const allowed = rule === 'all' ? documented : documented.filter((field) => rule.includes(field));
+    // Present in every answer: the required fields, and those optional only because the anchor is not shown them.
+    const always = (field: string) =>
+      (schema.required ?? []).includes(field) || /left out for the program's anchor/.test(schema.properties![field].description ?? '');
     const present = Object.keys(value);
     const faults = [
-      ...present.filter((field) => !expected.includes(field)).map((field) => `${at}: ${object}.${field} shown to ${party}`),
-      ...expected.filter((field) => !present.includes(field)).map((field) => `${at}: ${object}.${field} missing for ${party}`),
+      ...present.filter((field) => !allowed.includes(field)).map((field) => `${at}: ${object}.${field} shown to ${party}`),
+      ...allowed.filter((field) => always(field) && !present.includes(field)).map((field) => `${at}: ${object}.${field} missing for ${party}`),
     ];
     for (const [field, inner] of Object.entries((FIELD_VISIBILITY[object] as ObjectRule).nested ?? {})) {
       const nested = value[field];

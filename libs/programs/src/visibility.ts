@@ -64,7 +64,13 @@ export const FIELD_VISIBILITY = {
       ...PROGRAM_TERMS,
     ],
   },
-  programChange: { SUPPLIER: 'all', BANK: 'all', ANCHOR: [...PROGRAM_TERMS, 'reason'] },
+  programChange: {
+    SUPPLIER: 'all',
+    BANK: 'all',
+    ANCHOR: ['id', 'programId', 'changes', 'status', 'reason', 'proposedBy', 'decidedBy', 'createdAt', 'decidedAt', ...PROGRAM_TERMS],
+    nested: { changes: 'programTerms' },
+  },
+  programTerms: { SUPPLIER: 'all', BANK: 'all', ANCHOR: PROGRAM_TERMS },
   /** Sub-limits are the anchor's to propose; what a supplier has drawn on its sub-limit is the supplier's. */
   enrolment: {
     SUPPLIER: 'all',
@@ -74,7 +80,11 @@ export const FIELD_VISIBILITY = {
       'proposedBy', 'approvedBy', 'createdAt', 'updatedAt',
     ],
   },
-  enrolmentChange: { SUPPLIER: 'all', BANK: 'all', ANCHOR: ['subLimit', 'reason'] },
+  enrolmentChange: {
+    SUPPLIER: 'all',
+    BANK: 'all',
+    ANCHOR: ['id', 'enrolmentId', 'programId', 'subLimit', 'status', 'reason', 'proposedBy', 'decidedBy', 'createdAt', 'decidedAt'],
+  },
   /** Every supplier's drawings: not for a supplier (its own are on its enrolment), the route refuses it. */
   utilisation: {
     SUPPLIER: [],

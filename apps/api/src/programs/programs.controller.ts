@@ -112,7 +112,7 @@ export class ProgramsController {
   ): Promise<Page<ProgramChangeDto>> {
     const window = pageWindow(query);
     const { program, changes } = await this.programs.listChanges(actor, id, window);
-    return toPage(changes, window, (change) => programChangeView(change, program.currency));
+    return toPage(changes, window, (change) => redact(actor, 'programChange', programChangeView(change, program.currency)));
   }
 
   @Post(':id/changes/:changeId/approve')
