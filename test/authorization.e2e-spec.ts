@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import type { Response } from 'supertest';
+import { Decimal, formatAmount, formatRate } from '@scf/core';
 import { OrganisationsService, OrganisationType, Role, ROLES_BY_ORGANISATION_TYPE } from '@scf/identity';
+import { EVENT_OBJECTS, FIELD_VISIBILITY, ObjectRule, VisibleObject } from '@scf/programs';
 import { Platform } from './support/platform';
 import { auth, login, PASSWORD, Session } from './support/fixtures';
 import {
@@ -347,6 +349,223 @@ describe('object-level authorisation on every route', () => {
       if (res.status !== status || (code !== undefined && res.body.code !== code)) failures.push(`${what}: POST ${path} → ${describeRes(res)}, expected ${status}${code ? ` ${code}` : ''}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Field-level visibility: the policy table (role × object × field) walked on every read route
+  // ------------------------------------------------------------------------------------------
+
+  /**
+   * The supplier's price and payout account (domain.md, "Who sees what"), written here apart from
+   * the policy so that a policy that lets the anchor see them fails this test. A program's own terms
+   * (its rates) are the anchor's contract with the bank, so program events are not held to it.
+   */
+  const ANCHOR_NEVER = /advance|discount|fee|netproceeds|rate|effectiveannualcost|tobank|tosupplier|penalty|bankaccount|taxid|autoapproved|offerid|openoffer|valuedate|tenor/i;
+  const PROGRAM_TERMS_EVENTS = ['program', 'program_change'];
+
+  /**
+   * The read routes and the object each answers; `page` when the objects are the items of a page,
+   * `creditLineTerms` when the answer is a program, whose rates are the anchor's own contract.
+   */
+  const READS: { route: string; object: VisibleObject; page?: boolean; refusedFor?: OrganisationType[]; creditLineTerms?: boolean }[] = [
+    { route: 'GET /v1/programs', object: 'program', page: true, creditLineTerms: true },
+    { route: 'GET /v1/programs/{id}', object: 'program', creditLineTerms: true },
+    { route: 'GET /v1/programs/{id}/changes', object: 'programChange', page: true, refusedFor: [OrganisationType.SUPPLIER], creditLineTerms: true },
+    { route: 'GET /v1/enrolments/{id}/sub-limit-changes', object: 'enrolmentChange', page: true, refusedFor: [OrganisationType.SUPPLIER] },
+    { route: 'GET /v1/offers', object: 'offer', page: true },
+    { route: 'GET /v1/offers/{offerId}', object: 'offer' },
+    { route: 'GET /v1/financing-requests', object: 'financingRequest', page: true },
+    { route: 'GET /v1/financing-requests/{id}', object: 'financingRequest' },
+    { route: 'GET /v1/receivables', object: 'receivable', page: true },
+    { route: 'GET /v1/receivables/{id}', object: 'receivable' },
+    { route: 'GET /v1/invoices', object: 'invoice', page: true },
+    { route: 'GET /v1/invoices/{id}', object: 'invoice' },
+    { route: 'GET /v1/enrolments', object: 'enrolment', page: true },
+    { route: 'GET /v1/enrolments/{id}', object: 'enrolment' },
+    // A supplier reads its own enrolment, not the list of the program's suppliers.
+    { route: 'GET /v1/programs/{id}/enrolments', object: 'enrolment', page: true, refusedFor: [OrganisationType.SUPPLIER] },
+    { route: 'GET /v1/programs/{id}/utilisation', object: 'utilisation' },
+    { route: 'GET /v1/portfolio', object: 'portfolio' },
+  ];
+
+  type Schema = { $ref?: string; allOf?: Schema[]; items?: Schema; properties?: Record<string, Schema>; required?: string[]; description?: string };
+  const resolve = (schema: Schema): Schema => {
+    if (schema.$ref) return resolve((openApi as unknown as { components: { schemas: Record<string, Schema> } }).components.schemas[schema.$ref.split('/').pop()!]);
+    if (schema.allOf?.length === 1) return resolve(schema.allOf[0]);
+    return schema;
+  };
+  /** The documented fields of what the route answers (of one item for a page). */
+  const documentedObject = (route: string, page: boolean): Schema => {
+    const { method, path } = split(route);
+    const operation = openApi.paths[path][method.toLowerCase()] as unknown as { responses: Record<string, { content: Record<string, { schema: Schema }> }> };
+    const body = resolve(operation.responses['200'].content['application/json'].schema);
+    return page ? resolve(body.properties!.items.items!) : body;
+  };
+
+  /**
+   * What is wrong with `value`, an object of `object` answered to `party` under the documented
+   * `schema`: a field it must not see, or one it must see that is missing.
+   */
+  function fieldFaults(at: string, party: OrganisationType, object: VisibleObject, value: Record<string, unknown>, schema: Schema): string[] {
+    const rule = (FIELD_VISIBILITY[object] as ObjectRule)[party];
+    const documented = Object.keys(schema.properties ?? {});
+    // domain.md: a supplier sees its own objects whole and a bank those of the programs it funds;
+    // the anchor sees what the policy lists (held to the domain by ANCHOR_NEVER and the prices).
+    const allowed = party === OrganisationType.ANCHOR ? documented.filter((field) => rule.includes(field)) : documented;
+    // Present in every answer: the required fields, and those optional only because the anchor is not shown them.
+    const always = (field: string) =>
+      (schema.required ?? []).includes(field) || /left out for the program's anchor/.test(schema.properties![field].description ?? '');
+    const present = Object.keys(value);
+    const faults = [
+      ...present.filter((field) => !allowed.includes(field)).map((field) => `${at}: ${object}.${field} shown to ${party}`),
+      ...allowed.filter((field) => always(field) && !present.includes(field)).map((field) => `${at}: ${object}.${field} missing for ${party}`),
+    ];
+    for (const [field, inner] of Object.entries((FIELD_VISIBILITY[object] as ObjectRule).nested ?? {})) {
+      const nested = value[field];
+      if (nested === null || nested === undefined) continue;
+      const innerSchema = resolve(schema.properties![field].items ?? schema.properties![field]);
+      for (const item of Array.isArray(nested) ? nested : [nested]) {
+        faults.push(...fieldFaults(`${at} ${field}`, party, inner as VisibleObject, item as Record<string, unknown>, innerSchema));
+      }
+    }
+    return faults;
+  }
+
+  /** Every key, at any depth, of an answer. */
+  const keysOf = (value: unknown): string[] =>
+    value === null || typeof value !== 'object'
+      ? []
+      : Array.isArray(value)
+        ? value.flatMap(keysOf)
+        : Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
+
+  /** The victim's financing prices as an API would print them, quoted: none may reach its anchor. */
+  async function pricesOf(w: World): Promise<string[]> {
+    const rows = await platform.sql<{ amount: string | null; rate: string | null }>(
+      `SELECT unnest(ARRAY[advance, discount, fee, net_proceeds]) AS amount, NULL::numeric AS rate FROM financing_items
+        WHERE financing_request_id IN (SELECT id FROM financing_requests WHERE program_id = $1)
+       UNION SELECT unnest(ARRAY[total_advance, total_discount, total_fee, total_net_proceeds]), NULL::numeric FROM financing_requests WHERE program_id = $1
+       UNION SELECT unnest(ARRAY[advance, discount, fee, net_proceeds]), NULL::numeric FROM offers WHERE program_id = $1
+       UNION SELECT NULL::numeric, unnest(ARRAY[annual_rate, effective_annual_cost]) FROM offers WHERE program_id = $1`,
+      [w.programs.active],
+    );
+    // As the views print them, and as the business events store them (plain decimals).
+    const printed = rows.flatMap((row) =>
+      row.amount !== null ? [formatAmount(row.amount, 'CNY'), new Decimal(row.amount).toString()] : [formatRate(row.rate!), new Decimal(row.rate!).toString()],
+    );
+    return [...new Set(printed)].filter((value) => !new Decimal(value).isZero()).map((value) => JSON.stringify(value));
+  }
+
+  it("answers each party exactly the fields of the visibility policy on every read route, and never the supplier's price to the anchor", async () => {
+    const parties: [OrganisationType, Session][] = [
+      [OrganisationType.SUPPLIER, victim.suppliers[0].all],
+      [OrganisationType.ANCHOR, victim.anchor.all],
+      [OrganisationType.BANK, victim.bank.all],
+    ];
+    const prices = await pricesOf(victim);
+    expect(prices.length).toBeGreaterThanOrEqual(6);
+    const failures: string[] = [];
+    const answered = new Set<string>();
+    for (const { route, object, page = false, refusedFor = [], creditLineTerms = false } of READS) {
+      const schema = documentedObject(route, page);
+      for (const [party, session] of parties) {
+        const rule = (FIELD_VISIBILITY[object] as ObjectRule)[party];
+        const refused = refusedFor.includes(party) || rule.length === 0;
+        for (const target of CASES[route].targets(victim)) {
+          const at = `${party}: ${route} ${JSON.stringify({ params: target.params, query: target.query })}`;
+          const res = await send(route, target, auth(session));
+          if (refused) {
+            if (res.status !== 403) failures.push(`${at} → ${describeRes(res)}, expected 403: the policy gives it no ${object}`);
+            continue;
+          }
+          // Row visibility may hide another supplier's object (404); the fields are checked on what is answered.
+          if (res.status === 404) continue;
+          if (res.status !== 200) {
+            failures.push(`${at} → ${describeRes(res)}`);
+            continue;
+          }
+          answered.add(`${party} ${route}`);
+          for (const value of page ? res.body.items : [res.body]) failures.push(...fieldFaults(at, party, object, value, schema));
+          if (party === OrganisationType.ANCHOR) {
+            if (!creditLineTerms) failures.push(...keysOf(res.body).filter((key) => ANCHOR_NEVER.test(key)).map((key) => `${at}: ${key} shown to the anchor`));
+            failures.push(...prices.filter((price) => res.text.includes(price)).map((price) => `${at}: the price ${price} shown to the anchor`));
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    // Every party that the policy serves was answered on every route: no check above ran on nothing.
+    const served = READS.flatMap(({ route, object, refusedFor = [] }) =>
+      parties
+        .filter(([party]) => !refusedFor.includes(party) && (FIELD_VISIBILITY[object] as ObjectRule)[party].length !== 0)
+        .map(([party]) => `${party} ${route}`),
+    );
+    expect(served.filter((read) => !answered.has(read))).toEqual([]);
+  });
+
+  it("redacts the business events by the same policy: the anchor reads its suppliers' financing without their price; the bank's verification still covers every event", async () => {
+    const read = async (session: Session) => {
+      const events: Record<string, unknown>[] = [];
+      for (let offset = 0; ; offset += 100) {
+        const res = await platform.http().get('/v1/audit/events').query({ limit: 100, offset }).set(auth(session));
+        expect(res.status).toBe(200);
+        events.push(...res.body.items);
+        if (!res.body.hasMore) return events;
+      }
+    };
+    const schema = documentedObject('GET /v1/audit/events', true);
+    const prices = await pricesOf(victim);
+    const failures: string[] = [];
+    for (const [party, session] of [
+      [OrganisationType.SUPPLIER, victim.suppliers[0].all],
+      [OrganisationType.ANCHOR, victim.anchor.all],
+      [OrganisationType.BANK, victim.bank.all],
+    ] as const) {
+      const events = await read(session);
+      expect(events.length).toBeGreaterThan(5);
+      for (const event of events) {
+        const at = `${party}: ${event.action} ${event.objectType} ${event.chainId}/${event.seq}`;
+        const documented = Object.keys(schema.properties!);
+        if (JSON.stringify(Object.keys(event).sort()) !== JSON.stringify([...documented].sort())) failures.push(`${at}: fields ${Object.keys(event).join(', ')}`);
+        const own = event.chainId === session.organisationId;
+        const object = EVENT_OBJECTS[event.objectType as string] as VisibleObject | undefined;
+        const rule = own || object === undefined ? 'all' : (FIELD_VISIBILITY[object] as ObjectRule)[party];
+        for (const side of ['before', 'after'] as const) {
+          const payload = event[side] as Record<string, unknown> | null;
+          if (party === OrganisationType.ANCHOR && !own && object === undefined && payload !== null) failures.push(`${at}: ${side} of an object without a rule shown to the anchor`);
+          if (payload === null || rule === 'all') continue;
+          failures.push(...Object.keys(payload).filter((field) => !rule.includes(field)).map((field) => `${at}: ${side}.${field} shown to ${party}`));
+        }
+        if (party !== OrganisationType.ANCHOR) {
+          if (event.redacted !== false) failures.push(`${at}: redacted for the ${party}`);
+          continue;
+        }
+        if (own || PROGRAM_TERMS_EVENTS.includes(event.objectType as string)) continue;
+        const payloads = [event.before, event.after];
+        failures.push(...keysOf(payloads).filter((key) => ANCHOR_NEVER.test(key)).map((key) => `${at}: ${key} shown to the anchor`));
+        failures.push(...prices.filter((price) => JSON.stringify(payloads).includes(price)).map((price) => `${at}: the price ${price} shown to the anchor`));
+      }
+      if (party === OrganisationType.ANCHOR) {
+        // The anchor does learn that its receivables were financed, and which ones.
+        const requested = events.filter((event) => event.action === 'financing.requested');
+        expect(requested.length).toBeGreaterThan(0);
+        for (const event of requested) {
+          expect(event).toMatchObject({ redacted: true, after: { status: expect.any(String), totalFace: '1000000', receivableIds: [expect.any(String)] } });
+        }
+        expect(events.some((event) => event.action === 'financing.funded' && event.redacted === true)).toBe(true);
+      }
+    }
+    expect(failures).toEqual([]);
+
+    // Redaction is of the view: the stored chains are whole, and the bank verifies them; the other parties are refused cleanly.
+    const verified = await platform.http().get('/v1/audit/verify').query({ chainId: victim.programs.active }).set(auth(victim.bank.admin));
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ ok: true, chainsChecked: 1, brokenChains: 0 });
+    for (const session of [victim.anchor.all, victim.suppliers[0].all]) {
+      const refused = await platform.http().get('/v1/audit/verify').query({ chainId: victim.programs.active }).set(auth(session));
+      expect(refused.status).toBe(403);
+      expect(isProblem(refused)).toBe(true);
+    }
   });
 
   it('left every row of the victim world as it was: no call above changed or added anything', async () => {

@@ -61,12 +61,15 @@ describe('enrolments', () => {
       supplierName: 'Eastern Parts Co.',
       currency: 'CNY',
       subLimit: '2000000.50',
-      utilised: '0.00',
-      available: '2000000.50',
       status: 'PENDING',
       proposedBy: anchor.admin.userId,
       approvedBy: null,
     });
+    // What the supplier draws on its sub-limit is the supplier's (and the bank's) to read, not the anchor's.
+    expect(res.body).not.toHaveProperty('utilised');
+    expect(res.body).not.toHaveProperty('available');
+    const asBank = await platform.http().get(`/v1/enrolments/${res.body.id}`).set(auth(bank.checker));
+    expect(asBank.body).toMatchObject({ subLimit: '2000000.50', utilised: '0.00', available: '2000000.50' });
     const supplier = await login(platform, email, PASSWORD);
     expect(supplier.organisationId).toBe(res.body.supplierId);
     const [org] = await platform.sql(`SELECT type, created_by_organisation_id FROM organisations WHERE id = $1`, [supplier.organisationId]);

@@ -157,6 +157,27 @@ describe('financing', () => {
     expect(funded.body.items[0]).toMatchObject({ advance: '900000.00', discount: '10983.75', fee: '900.00', netProceeds: '888116.25', tenorDays: 87 });
     expect(await statusOf('receivables', receivableId)).toBe('FINANCED');
 
+    // The anchor learns that its receivable is financed and that it now pays the bank; not its supplier's price.
+    const anchorsFinancing = await platform.http().get(`/v1/financing-requests/${id}`).set(auth(w.anchor.admin));
+    expect(anchorsFinancing.status).toBe(200);
+    expect(anchorsFinancing.body).toEqual({
+      id,
+      programId: w.program.id,
+      enrolmentId: funded.body.enrolmentId,
+      supplierId: w.supplier.id,
+      currency: 'CNY',
+      status: 'FUNDED',
+      totalFace: '1000000.00',
+      createdAt: funded.body.createdAt,
+      approvedAt: funded.body.approvedAt,
+      fundedAt: funded.body.fundedAt,
+      closedAt: null,
+      items: [{ id: funded.body.items[0].id, receivableId, faceAmount: '1000000.00', maturityDate: '2026-05-27', status: 'LIVE' }],
+    });
+    const anchorsReceivable = await platform.http().get(`/v1/receivables/${receivableId}`).set(auth(w.anchor.admin));
+    expect(anchorsReceivable.body).toMatchObject({ status: 'FINANCED', faceAmount: '1000000.00', payeeId: w.bank.id });
+    expect(anchorsReceivable.body).not.toHaveProperty('openOffer');
+
     const portfolio = await platform.http().get('/v1/portfolio').set(auth(w.bank.checker));
     expect(portfolio.status).toBe(200);
     expect(portfolio.body.programs).toEqual([
@@ -203,6 +224,7 @@ describe('financing', () => {
     expect(closed.body.items[0]).toMatchObject({ status: 'REPAID', penaltyAccrued: '0.00' });
     expect(closed.body.closedAt).toEqual(expect.any(String));
     expect(await statusOf('receivables', receivableId)).toBe('SETTLED');
+    expect((await platform.http().get(`/v1/receivables/${receivableId}`).set(auth(w.anchor.admin))).body).toMatchObject({ status: 'SETTLED', payeeId: w.bank.id });
     expect(await utilisation(w)).toEqual({ program: '0.0000', enrolment: '0.0000' });
 
     const events = await platform.sql<{ action: string }>(
@@ -476,6 +498,7 @@ describe('financing', () => {
     const closed = await platform.http().get(`/v1/financing-requests/${requested.body.id}`).set(auth(w.supplier.admin));
     expect(closed.body.status).toBe('REPAID');
     expect(await statusOf('receivables', receivableId)).toBe('SETTLED');
+    expect((await platform.http().get(`/v1/receivables/${receivableId}`).set(auth(w.anchor.admin))).body).toMatchObject({ status: 'SETTLED', payeeId: w.bank.id });
     expect(await utilisation(w)).toEqual({ program: '0.0000', enrolment: '0.0000' });
   });
 
@@ -494,7 +517,13 @@ describe('financing', () => {
 
     const settled = await pay(w.anchor.admin, open.receivableId, '1000000.00', '2026-05-27');
     expect(settled.status).toBe(201);
-    expect(settled.body).toMatchObject({ financingItemId: null, amount: '1000000.00', toBank: '0.00', toSupplier: '1000000.00', penaltyDue: '0.00' });
+    // The anchor reads what it paid, not how a payment is split between bank and supplier.
+    expect(settled.body).toEqual({ id: expect.any(String), receivableId: open.receivableId, currency: 'CNY', amount: '1000000.00', paidOn: '2026-05-27', createdAt: expect.any(String) });
+    expect(await platform.sql(`SELECT financing_item_id, to_bank, to_supplier, penalty_due FROM payments WHERE id = $1`, [settled.body.id])).toEqual([
+      { financing_item_id: null, to_bank: '0.0000', to_supplier: '1000000.0000', penalty_due: '0.0000' },
+    ]);
+    const paidReceivable = await platform.http().get(`/v1/receivables/${open.receivableId}`).set(auth(w.anchor.admin));
+    expect(paidReceivable.body).toMatchObject({ status: 'SETTLED', payeeId: w.supplier.id });
     expect(await statusOf('receivables', open.receivableId)).toBe('SETTLED');
     expect(await statusOf('offers', open.offerId)).toBe('WITHDRAWN');
     expect((await pay(w.anchor.admin, open.receivableId, '1000000.00', '2026-05-27')).status).toBe(409);

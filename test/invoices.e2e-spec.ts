@@ -455,7 +455,10 @@ describe('invoices and receivables', () => {
       const withOffer = await platform.http().get(`/v1/receivables/${receivableId}`).set(auth(supplier.admin));
       expect(withOffer.body.openOffer).toMatchObject({ id: offerId, advance: '900000.00', discount: '10983.75', fee: '900.00', netProceeds: '888116.25', annualRate: '0.0505' });
       const anchorView = await platform.http().get(`/v1/receivables/${receivableId}`).set(auth(anchor.admin));
-      expect(anchorView.body.openOffer).toBeNull();
+      // The anchor owes the receivable but does not see its supplier's price: no openOffer at all.
+      expect(anchorView.status).toBe(200);
+      expect(anchorView.body).not.toHaveProperty('openOffer');
+      expect(anchorView.body).toMatchObject({ id: receivableId, faceAmount: '1000000.00', payeeId: supplier.id });
 
       const note = await platform
         .http()

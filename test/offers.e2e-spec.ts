@@ -175,7 +175,7 @@ describe('offers, priced by the worker', () => {
     ]);
   });
 
-  it('shows offers to the supplier, the program’s anchor and bank only, filtered, sorted and paged', async () => {
+  it('shows offers to the supplier and the program’s bank only, filtered, sorted and paged; the anchor is refused its suppliers’ price', async () => {
     await platform.setBusinessDate('2026-03-01');
     const programId = await cnyProgram();
     await receivables(programId, ['3000.00'], 'CNY', '2026-04-30');
@@ -192,18 +192,23 @@ describe('offers, priced by the worker', () => {
     const page = await list(supplier.admin, { limit: 2, offset: 0 });
     expect([faces(page), page.body.hasMore]).toEqual([['3000.00', '1000.00'], true]);
     expect(faces(await list(parties.bank.operations))).toEqual(['3000.00', '1000.00', '2000.00']);
-    expect(faces(await list(parties.anchor.admin))).toEqual(['3000.00', '1000.00', '2000.00']);
+    const byAnchor = await list(parties.anchor.admin);
+    expect([byAnchor.status, byAnchor.body.code]).toEqual([403, 'role_required']);
     expect(faces(await list(supplier.admin, { status: 'EXPIRED' }))).toEqual([]);
 
     const stranger = await createSupplier(platform);
     const otherParties = await seedParties(platform);
     expect(faces(await list(stranger.admin))).toEqual([]);
     expect(faces(await list(otherParties.bank.operations))).toEqual([]);
-    expect(faces(await list(otherParties.anchor.admin))).toEqual([]);
     const [offer] = (await list(supplier.admin)).body.items;
-    for (const session of [stranger.admin, otherParties.bank.operations, otherParties.anchor.admin]) {
+    for (const session of [stranger.admin, otherParties.bank.operations]) {
       const res = await platform.http().get(`/v1/offers/${offer.id}`).set(auth(session));
       expect([res.status, res.body.code]).toEqual([404, 'not_found']);
+    }
+    // Its own program's offer or another's: the anchor reads no offer, so it learns nothing of either.
+    for (const session of [parties.anchor.admin, otherParties.anchor.admin]) {
+      const res = await platform.http().get(`/v1/offers/${offer.id}`).set(auth(session));
+      expect([res.status, res.body.code]).toEqual([403, 'role_required']);
     }
     expect((await platform.http().get(`/v1/offers/${offer.id}`).set(auth(parties.bank.operations))).status).toBe(200);
 

@@ -345,13 +345,24 @@ describe('programs', () => {
     await reserve(program.id, first.enrolmentId, '2500000.25');
     await reserve(program.id, second.enrolmentId, '1999999.99');
 
-    const res = await platform.http().get(`/v1/programs/${program.id}/utilisation`).set(auth(anchor.admin));
+    const res = await platform.http().get(`/v1/programs/${program.id}/utilisation`).set(auth(bank.operations));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ programId: program.id, currency: 'CNY', limit: '10000000.00', utilised: '4500000.24', available: '5499999.76', offset: 0, hasMore: false });
     const bySupplier = Object.fromEntries(res.body.suppliers.map((s: { supplierId: string }) => [s.supplierId, s]));
     expect(bySupplier[first.supplierId]).toMatchObject({ enrolmentId: first.enrolmentId, subLimit: '3000000.00', utilised: '2500000.25', available: '499999.75', status: 'APPROVED' });
     expect(bySupplier[second.supplierId]).toMatchObject({ enrolmentId: second.enrolmentId, subLimit: '2000000.00', utilised: '1999999.99', available: '0.01', status: 'APPROVED' });
     expect(bySupplier[first.supplierId].supplierName).toMatch(/^Supplier /);
+
+    // The anchor reads its credit line's use, and each supplier's sub-limit; what each supplier drew is the supplier's.
+    const byAnchor = await platform.http().get(`/v1/programs/${program.id}/utilisation`).set(auth(anchor.admin));
+    expect(byAnchor.body).toMatchObject({ limit: '10000000.00', utilised: '4500000.24', available: '5499999.76' });
+    expect(byAnchor.body.suppliers.find((s: { supplierId: string }) => s.supplierId === first.supplierId)).toEqual({
+      enrolmentId: first.enrolmentId,
+      supplierId: first.supplierId,
+      supplierName: bySupplier[first.supplierId].supplierName,
+      subLimit: '3000000.00',
+      status: 'APPROVED',
+    });
 
     const paged = await platform.http().get(`/v1/programs/${program.id}/utilisation`).query({ limit: 1, offset: 1 }).set(auth(bank.operations));
     expect(paged.body).toMatchObject({ utilised: '4500000.24', offset: 1, hasMore: false });

@@ -191,7 +191,7 @@ export class FinancingService {
           },
         },
       ]);
-      return financingView(created, items);
+      return financingView(actor, created, items);
     });
   }
 
@@ -333,7 +333,7 @@ export class FinancingService {
       `SELECT * FROM financing_items WHERE financing_request_id = $1`,
       [id],
     );
-    return financingView(row, items);
+    return financingView(actor, row, items);
   }
 
   /** One page (plus one row telling whether more exist) of the requests the actor may see. */
@@ -352,7 +352,7 @@ export class FinancingService {
         LIMIT $${params.push(filter.limit + 1)} OFFSET $${params.push(filter.offset)}`,
       params,
     );
-    return rows.map(financingSummaryView);
+    return rows.map((row) => financingSummaryView(actor, row));
   }
 
   /** Locks the request if the actor's organisation may see it; anything else is 404. */

@@ -1,5 +1,6 @@
 import { formatAmount } from '@scf/core';
 import { Actor, OrganisationType } from '@scf/identity';
+import { Reader, redact } from '@scf/programs';
 import { FinancingItemStatus } from './financing-item.entity';
 import { FinancingStatus } from './financing-request.entity';
 
@@ -42,22 +43,24 @@ export interface FinancingItemRow {
   status: FinancingItemStatus;
 }
 
+/** The optional fields are the supplier's price, left out for the anchor (FIELD_VISIBILITY.financingItem). */
 export interface FinancingItemView {
   id: string;
   receivableId: string;
-  offerId: string;
+  offerId?: string;
   faceAmount: string;
-  advance: string;
-  discount: string;
-  fee: string;
-  netProceeds: string;
-  tenorDays: number;
+  advance?: string;
+  discount?: string;
+  fee?: string;
+  netProceeds?: string;
+  tenorDays?: number;
   maturityDate: string;
   status: FinancingItemStatus;
-  penaltyAccrued: string;
-  penaltyAccruedTo: string | null;
+  penaltyAccrued?: string;
+  penaltyAccruedTo?: string | null;
 }
 
+/** The optional fields are the supplier's price and the bank's decision, left out for the anchor (FIELD_VISIBILITY.financingRequest). */
 export interface FinancingSummaryView {
   id: string;
   programId: string;
@@ -65,14 +68,14 @@ export interface FinancingSummaryView {
   supplierId: string;
   currency: string;
   status: FinancingStatus;
-  autoApproved: boolean;
+  autoApproved?: boolean;
   totalFace: string;
-  totalAdvance: string;
-  totalDiscount: string;
-  totalFee: string;
-  totalNetProceeds: string;
-  valueDate: string | null;
-  rejectionReason: string | null;
+  totalAdvance?: string;
+  totalDiscount?: string;
+  totalFee?: string;
+  totalNetProceeds?: string;
+  valueDate?: string | null;
+  rejectionReason?: string | null;
   createdAt: string;
   approvedAt: string | null;
   fundedAt: string | null;
@@ -85,7 +88,12 @@ export interface FinancingView extends FinancingSummaryView {
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-export function financingSummaryView(row: FinancingRequestRow): FinancingSummaryView {
+/** A request as the reader may see it. */
+export function financingSummaryView(reader: Reader, row: FinancingRequestRow): FinancingSummaryView {
+  return redact(reader, 'financingRequest', summary(row));
+}
+
+function summary(row: FinancingRequestRow): FinancingSummaryView {
   const money = (value: string) => formatAmount(value, row.currency);
   return {
     id: row.id,
@@ -115,10 +123,11 @@ function byMaturityThenId(a: FinancingItemRow, b: FinancingItemRow): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-export function financingView(row: FinancingRequestRow, items: FinancingItemRow[]): FinancingView {
+/** A request with its items, as the reader may see it. */
+export function financingView(reader: Reader, row: FinancingRequestRow, items: FinancingItemRow[]): FinancingView {
   const money = (value: string) => formatAmount(value, row.currency);
-  return {
-    ...financingSummaryView(row),
+  return redact<FinancingView>(reader, 'financingRequest', {
+    ...summary(row),
     items: [...items].sort(byMaturityThenId).map((item) => ({
       id: item.id,
       receivableId: item.receivable_id,
@@ -134,7 +143,7 @@ export function financingView(row: FinancingRequestRow, items: FinancingItemRow[
       penaltyAccrued: money(item.penalty_accrued),
       penaltyAccruedTo: item.penalty_accrued_to,
     })),
-  };
+  });
 }
 
 /**

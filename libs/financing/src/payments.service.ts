@@ -16,7 +16,7 @@ import {
 } from '@scf/core';
 import { Actor, hasRole, Role } from '@scf/identity';
 import { OffersService } from '@scf/offers';
-import { LimitsService } from '@scf/programs';
+import { LimitsService, Reader, redact } from '@scf/programs';
 import { penaltyAsOf } from './penalty';
 
 export interface PaymentInput {
@@ -24,18 +24,19 @@ export interface PaymentInput {
   paidOn: string;
 }
 
+/** The optional fields tell how the payment was split, left out for the anchor (FIELD_VISIBILITY.payment). */
 export interface PaymentView {
   id: string;
   receivableId: string;
-  financingItemId: string | null;
+  financingItemId?: string | null;
   currency: string;
   amount: string;
   /** The advance A, back to the bank. */
-  toBank: string;
+  toBank?: string;
   /** The reserve F − A when financed, the whole amount when not. */
-  toSupplier: string;
+  toSupplier?: string;
   /** Penalty interest accrued on A up to the payment date, owed to the bank on top of `amount`. */
-  penaltyDue: string;
+  penaltyDue?: string;
   paidOn: string;
   createdAt: string;
 }
@@ -281,13 +282,13 @@ export class PaymentsService {
         split.toSupplier.toString(), split.penalty.toString(), split.paidOn, actor.userId,
       ],
     );
-    return paymentView(row);
+    return paymentView(actor, row);
   }
 }
 
-function paymentView(row: PaymentRow): PaymentView {
+function paymentView(reader: Reader, row: PaymentRow): PaymentView {
   const money = (value: string) => formatAmount(value, row.currency);
-  return {
+  return redact<PaymentView>(reader, 'payment', {
     id: row.id,
     receivableId: row.receivable_id,
     financingItemId: row.financing_item_id,
@@ -298,5 +299,5 @@ function paymentView(row: PaymentRow): PaymentView {
     penaltyDue: money(row.penalty_due),
     paidOn: row.paid_on,
     createdAt: row.created_at.toISOString(),
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
-import { compareDates, conflict, invalid, IsoDate, notFound, parseIsoDate } from '@scf/core';
+import { compareDates, conflict, forbidden, invalid, IsoDate, notFound, parseIsoDate } from '@scf/core';
 import { Actor, OrganisationType } from '@scf/identity';
 import { Offer, OfferStatus } from './offer.entity';
 
@@ -119,7 +119,10 @@ export class OffersService {
     return offer;
   }
 
-  /** A supplier sees its own offers, a bank those in the programs it funds, an anchor those in its programs. */
+  /**
+   * A supplier sees its own offers, a bank those in the programs it funds. An offer is the
+   * supplier's price, which its anchor does not learn (domain: who sees what): no offer for an anchor.
+   */
   private visibleTo(actor: Actor): SelectQueryBuilder<Offer> {
     const query = this.offers.createQueryBuilder('o');
     switch (actor.organisationType) {
@@ -130,9 +133,7 @@ export class OffersService {
           organisationId: actor.organisationId,
         });
       case OrganisationType.ANCHOR:
-        return query.where('o.programId IN (SELECT p.id FROM programs p WHERE p.anchor_id = :organisationId)', {
-          organisationId: actor.organisationId,
-        });
+        throw forbidden('offers_not_for_anchor', "an offer is the supplier's price: its anchor does not read offers");
     }
   }
 }

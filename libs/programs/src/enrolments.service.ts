@@ -10,7 +10,7 @@ import { ProgramChangeStatus } from './program-change.entity';
 import { Program, ProgramStatus } from './program.entity';
 import { ProgramsService } from './programs.service';
 import { actorRef, assertNotProposer, isCheckViolation, PageWindow } from './maker-checker';
-import { enrolmentVisibilitySql, programVisibilitySql } from './visibility';
+import { enrolmentVisibilitySql, programVisibilitySql, Reader, redact } from './visibility';
 import { EnrolmentView } from './views';
 
 /** A supplier invited by the anchor or the bank: a new SUPPLIER organisation and its first admin. */
@@ -110,7 +110,7 @@ export class EnrolmentsService {
       ]);
       return rows[0].id;
     });
-    return this.view(id);
+    return this.view(actor, id);
   }
 
   approve(actor: Actor, enrolmentId: string): Promise<EnrolmentView> {
@@ -220,7 +220,7 @@ export class EnrolmentsService {
       `${ENROLMENT_VIEW_SQL} WHERE ${where.join(' AND ')} ORDER BY e.created_at DESC, e.id LIMIT $${params.push(window.limit + 1)} OFFSET $${params.push(window.offset)}`,
       params,
     );
-    return rows.map(enrolmentView);
+    return rows.map((row) => enrolmentView(actor, row));
   }
 
   /** The enrolments of one program, for its bank or anchor (404 for anyone else). */
@@ -235,7 +235,7 @@ export class EnrolmentsService {
       [enrolmentId, actor.organisationId],
     );
     if (!row) throw notFound('enrolment');
-    return enrolmentView(row);
+    return enrolmentView(actor, row);
   }
 
   /**
@@ -251,9 +251,9 @@ export class EnrolmentsService {
     return enrolment;
   }
 
-  private async view(enrolmentId: string): Promise<EnrolmentView> {
+  private async view(actor: Actor, enrolmentId: string): Promise<EnrolmentView> {
     const [row]: EnrolmentRow[] = await this.dataSource.query(`${ENROLMENT_VIEW_SQL} WHERE e.id = $1`, [enrolmentId]);
-    return enrolmentView(row);
+    return enrolmentView(actor, row);
   }
 
   private async transition(actor: Actor, enrolmentId: string, t: Transition): Promise<EnrolmentView> {
@@ -271,7 +271,7 @@ export class EnrolmentsService {
       ]);
       if (t.to === EnrolmentStatus.APPROVED) await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: program.id } }]);
     });
-    return this.view(enrolmentId);
+    return this.view(actor, enrolmentId);
   }
 
   /** An enrolment in a program of the actor's bank, locked for the rest of the transaction. */
@@ -354,9 +354,9 @@ function parseSubLimit(value: unknown, program: Program): string {
   return subLimit.toFixed();
 }
 
-function enrolmentView(row: EnrolmentRow): EnrolmentView {
+function enrolmentView(reader: Reader, row: EnrolmentRow): EnrolmentView {
   const money = (value: string) => formatAmount(value, row.currency);
-  return {
+  return redact<EnrolmentView>(reader, 'enrolment', {
     id: row.id,
     programId: row.program_id,
     supplierId: row.supplier_id,
@@ -370,5 +370,5 @@ function enrolmentView(row: EnrolmentRow): EnrolmentView {
     approvedBy: row.approved_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
+  });
 }

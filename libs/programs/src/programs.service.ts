@@ -9,7 +9,7 @@ import { JOBS, OutboxService } from '@scf/queue';
 import { Program, ProgramStatus } from './program.entity';
 import { ProgramChange, ProgramChangeStatus, ProgramTerms } from './program-change.entity';
 import { changesPricing, NewProgram, parseNewProgram, parseTermChanges, TERM_FIELDS } from './program-terms';
-import { programVisibilitySql } from './visibility';
+import { programVisibilitySql, redact } from './visibility';
 import { actorRef, assertNotProposer, isCheckViolation, PageWindow } from './maker-checker';
 import { programView, SupplierUtilisationView, UtilisationView } from './views';
 import { EnrolmentStatus } from './enrolment.entity';
@@ -244,7 +244,7 @@ export class ProgramsService {
     const [first] = rows;
     const money = (value: string) => formatAmount(value, first.currency);
     const suppliers = rows.filter((row) => row.enrolment_id !== null);
-    return {
+    return redact<UtilisationView>(actor, 'utilisation', {
       programId,
       currency: first.currency,
       limit: money(first.limit_amount),
@@ -263,7 +263,7 @@ export class ProgramsService {
       ),
       offset: window.offset,
       hasMore: suppliers.length > window.limit,
-    };
+    });
   }
 
   private transition(actor: Actor, id: string, t: Transition): Promise<Program> {

@@ -112,8 +112,9 @@ export interface EnrolmentView {
   supplierName: string;
   currency: string;
   subLimit: string;
-  utilised: string;
-  available: string;
+  /** What the supplier has drawn: left out for the anchor (FIELD_VISIBILITY.enrolment). */
+  utilised?: string;
+  available?: string;
   status: EnrolmentStatus;
   proposedBy: string;
   approvedBy: string | null;
@@ -143,8 +144,9 @@ export interface SupplierUtilisationView {
   supplierId: string;
   supplierName: string;
   subLimit: string;
-  utilised: string;
-  available: string;
+  /** What the supplier has drawn: left out for the anchor (FIELD_VISIBILITY.enrolment). */
+  utilised?: string;
+  available?: string;
   status: EnrolmentStatus;
 }
 

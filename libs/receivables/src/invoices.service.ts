@@ -6,6 +6,7 @@ import { conflict, Decimal, FieldViolation, forbidden, formatAmount, invalid, no
 import { Actor, OrganisationType } from '@scf/identity';
 import { ClockService } from '@scf/database';
 import { OffersService } from '@scf/offers';
+import { redact } from '@scf/programs';
 import { JOBS, OutboxMessage, OutboxService } from '@scf/queue';
 import {
   assertAnchor,
@@ -204,14 +205,15 @@ export class InvoicesService {
     const rejectionReason = checkReason(reason);
     assertSubmitted(await this.get(actor, invoiceId));
     const [invoice] = await this.dataSource.transaction((manager) => this.rejectSubmitted(manager, actor, [invoiceId], rejectionReason));
-    return invoice;
+    return redact(actor, 'invoice', invoice);
   }
 
   async rejectMany(actor: Actor, invoiceIds: string[], reason: string): Promise<InvoiceView[]> {
     assertAnchor(actor);
     const rejectionReason = checkReason(reason);
     const ids = await this.decidable(actor, invoiceIds);
-    return this.dataSource.transaction((manager) => this.rejectSubmitted(manager, actor, ids, rejectionReason));
+    const invoices = await this.dataSource.transaction((manager) => this.rejectSubmitted(manager, actor, ids, rejectionReason));
+    return invoices.map((invoice) => redact(actor, 'invoice', invoice));
   }
 
   /**
@@ -285,7 +287,7 @@ export class InvoicesService {
       [invoiceId, actor.organisationId],
     );
     if (!invoice) throw notFound('invoice');
-    return invoice;
+    return redact(actor, 'invoice', invoice);
   }
 
   /** A page of the invoices the actor may see; `limit + 1` rows so the caller can tell that more exist. */
@@ -298,7 +300,7 @@ export class InvoicesService {
     if (filter.supplierId) where.push(`i.supplier_id = ${params.bind(filter.supplierId)}`);
     if (dueFrom) where.push(`i.due_date >= ${params.bind(dueFrom)}`);
     if (dueTo) where.push(`i.due_date <= ${params.bind(dueTo)}`);
-    return this.dataSource.query(
+    const invoices: InvoiceView[] = await this.dataSource.query(
       `SELECT ${invoiceColumns('i')}, (SELECT r.id FROM receivables r WHERE r.invoice_id = i.id) AS "receivableId"
          FROM invoices i
         WHERE ${where.join(' AND ')}
@@ -306,6 +308,7 @@ export class InvoicesService {
         LIMIT ${params.bind(window.limit + 1)} OFFSET ${params.bind(window.offset)}`,
       params.values,
     );
+    return invoices.map((invoice) => redact(actor, 'invoice', invoice));
   }
 
   private async insertSubmitted(actor: Actor, program: ProgramGate, invoices: CheckedInvoice[]): Promise<SubmittedInvoice[]> {

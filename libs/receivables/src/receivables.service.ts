@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '@scf/core';
 import { Actor, OrganisationType } from '@scf/identity';
+import { mayRead, redact } from '@scf/programs';
 import { visibleTo } from './access';
 import { dueRange, DueRange, ListSort, orderBy, PageWindow, SqlParams } from './listing';
 import { Receivable, ReceivableStatus } from './receivable.entity';
@@ -17,6 +18,8 @@ export interface ReceivableView {
   faceAmount: string;
   dueDate: string;
   status: ReceivableStatus;
+  /** Whom the anchor pays at maturity: the program's bank once the receivable is financed, else the supplier. */
+  payeeId: string;
   createdAt: Date;
   settledAt: Date | null;
 }
@@ -44,8 +47,8 @@ export interface OpenOfferView {
 
 export interface ReceivableDetail extends ReceivableView {
   parts: ReceivablePartView[];
-  /** Shown to the holder and the bank; the anchor does not see its suppliers' financing terms. */
-  openOffer: OpenOfferView | null;
+  /** Shown to the holder and the bank; left out for the anchor, which does not see its suppliers' price. */
+  openOffer?: OpenOfferView | null;
 }
 
 export interface ReceivableFilter extends DueRange {
@@ -58,6 +61,13 @@ const receivableColumns = (alias: string) => `
   ${alias}.id, ${alias}.invoice_id AS "invoiceId", ${alias}.program_id AS "programId", ${alias}.supplier_id AS "supplierId",
   ${alias}.anchor_id AS "anchorId", ${alias}.currency, ${alias}.face_amount AS "faceAmount", ${alias}.due_date AS "dueDate",
   ${alias}.status, ${alias}.created_at AS "createdAt", ${alias}.settled_at AS "settledAt"`;
+
+/** The payee of receivable `alias` (of program `program`): financed, or settled through a financing, pays the bank. */
+const payee = (alias: string, program: string) => `
+  CASE WHEN ${alias}.status IN ('FINANCED','OVERDUE')
+         OR (${alias}.status = 'SETTLED'
+             AND EXISTS (SELECT 1 FROM payments paid WHERE paid.receivable_id = ${alias}.id AND paid.financing_item_id IS NOT NULL))
+       THEN ${program}.bank_id ELSE ${alias}.supplier_id END AS "payeeId"`;
 
 /**
  * Reads of receivables (the anchor's payment undertakings). Their state changes after confirmation
@@ -82,8 +92,8 @@ export class ReceivablesService {
 
   async get(actor: Actor, receivableId: string): Promise<ReceivableDetail> {
     const [receivable]: ReceivableView[] = await this.dataSource.query(
-      `SELECT ${receivableColumns('r')}, i.invoice_number AS "invoiceNumber"
-         FROM receivables r JOIN invoices i ON i.id = r.invoice_id
+      `SELECT ${receivableColumns('r')}, i.invoice_number AS "invoiceNumber", ${payee('r', 'p')}
+         FROM receivables r JOIN invoices i ON i.id = r.invoice_id JOIN programs p ON p.id = r.program_id
         WHERE r.id = $1 AND ${receivableVisibleTo(actor, 'r', '$2')}`,
       [receivableId, actor.organisationId],
     );
@@ -93,16 +103,15 @@ export class ReceivablesService {
          FROM receivable_parts WHERE receivable_id = $1 ORDER BY created_at, id`,
       [receivableId],
     );
-    const [openOffer]: OpenOfferView[] =
-      actor.organisationType === OrganisationType.ANCHOR
-        ? []
-        : await this.dataSource.query(
-            `SELECT id, advance, discount, fee, net_proceeds AS "netProceeds", annual_rate AS "annualRate", tenor_days AS "tenorDays",
-                    value_date AS "valueDate", maturity_date AS "maturityDate", expires_on AS "expiresOn"
-               FROM offers WHERE receivable_id = $1 AND status = 'OPEN'`,
-            [receivableId],
-          );
-    return { ...receivable, parts, openOffer: openOffer ?? null };
+    const [openOffer]: OpenOfferView[] = !mayRead(actor, 'receivable', 'openOffer')
+      ? []
+      : await this.dataSource.query(
+          `SELECT id, advance, discount, fee, net_proceeds AS "netProceeds", annual_rate AS "annualRate", tenor_days AS "tenorDays",
+                  value_date AS "valueDate", maturity_date AS "maturityDate", expires_on AS "expiresOn"
+             FROM offers WHERE receivable_id = $1 AND status = 'OPEN'`,
+          [receivableId],
+        );
+    return redact<ReceivableDetail>(actor, 'receivable', { ...receivable, parts, openOffer: openOffer ?? null });
   }
 
   /**
@@ -128,13 +137,14 @@ export class ReceivablesService {
                          ORDER BY ${order} LIMIT ${reach})`,
         )
       : [`(SELECT r.* FROM receivables r WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${reach})`];
-    return this.dataSource.query(
-      `SELECT ${receivableColumns('r')}, i.invoice_number AS "invoiceNumber"
-         FROM (${slices.join(' UNION ALL ')}) r JOIN invoices i ON i.id = r.invoice_id
+    const rows: ReceivableView[] = await this.dataSource.query(
+      `SELECT ${receivableColumns('r')}, i.invoice_number AS "invoiceNumber", ${payee('r', 'p')}
+         FROM (${slices.join(' UNION ALL ')}) r JOIN invoices i ON i.id = r.invoice_id JOIN programs p ON p.id = r.program_id
         ORDER BY ${order}
         LIMIT ${params.bind(window.limit + 1)} OFFSET ${params.bind(window.offset)}`,
       params.values,
     );
+    return rows.map((row) => redact(actor, 'receivable', row));
   }
 }
 

@@ -3,6 +3,7 @@ import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTag
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { AuditLogService, RecordedEvent } from '@scf/audit';
 import { Actor, Role } from '@scf/identity';
+import { redactEvent } from '@scf/programs';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { Page, PageOf, PageQuery, pageWindow, toPage } from '../http/pagination';
 
@@ -41,8 +42,14 @@ class AuditEventDto {
   @ApiPropertyOptional({ type: Object, nullable: true }) after: unknown;
   @ApiProperty({ description: 'SHA-256 of the previous event of the chain' }) prevHash: string;
   @ApiProperty({ description: 'SHA-256(prevHash ‖ canonical JSON of the event)' }) hash: string;
+  @ApiProperty({
+    description:
+      "before/after were shortened for your organisation (an anchor does not see its suppliers' price). The hash covers the " +
+      'stored event, so a shortened event can not be re-hashed by its reader; the bank verifies every chain (GET /v1/audit/verify)',
+  })
+  redacted: boolean;
 
-  static of(e: RecordedEvent): AuditEventDto {
+  static of(e: RecordedEvent & { redacted: boolean }): AuditEventDto {
     return { ...e, occurredAt: e.occurredAt.toISOString() };
   }
 }
@@ -78,7 +85,7 @@ export class AuditController {
       { objectType: query.objectType, objectId: query.objectId },
       window,
     );
-    return toPage(rows, window, AuditEventDto.of);
+    return toPage(rows, window, (event) => AuditEventDto.of(redactEvent(actor, event)));
   }
 
   /** Recomputes every hash of every chain and checks each chain head: ok, or the first broken link. */

@@ -19,7 +19,7 @@ import {
   PortfolioView,
   ProgramExposure,
 } from '@scf/financing';
-import { AmountField, DateField, IdField } from '../http/fields';
+import { AmountField, DateField, IdField, NotForAnchor } from '../http/fields';
 import { PageQuery } from '../http/pagination';
 
 export class NewFinancingRequestDto {
@@ -68,17 +68,17 @@ export class NewPaymentDto {
 export class FinancingItemDto implements FinancingItemView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) receivableId: string;
-  @ApiProperty({ format: 'uuid' }) offerId: string;
+  @NotForAnchor({ format: 'uuid' }) offerId?: string;
   @ApiProperty({ example: '1000000.00', description: 'F' }) faceAmount: string;
-  @ApiProperty({ example: '900000.00', description: 'A, the amount reserved on the limits' }) advance: string;
-  @ApiProperty({ example: '10983.75', description: 'D, interest in advance' }) discount: string;
-  @ApiProperty({ example: '900.00' }) fee: string;
-  @ApiProperty({ example: '888116.25', description: 'N = A − D − Fee' }) netProceeds: string;
-  @ApiProperty({ example: 87 }) tenorDays: number;
+  @NotForAnchor({ example: '900000.00', description: 'A, the amount reserved on the limits' }) advance?: string;
+  @NotForAnchor({ example: '10983.75', description: 'D, interest in advance' }) discount?: string;
+  @NotForAnchor({ example: '900.00' }) fee?: string;
+  @NotForAnchor({ example: '888116.25', description: 'N = A − D − Fee' }) netProceeds?: string;
+  @NotForAnchor({ example: 87 }) tenorDays?: number;
   @ApiProperty({ format: 'date' }) maturityDate: string;
   @ApiProperty({ enum: FinancingItemStatus }) status: FinancingItemStatus;
-  @ApiProperty({ example: '0.00', description: 'penalty interest accrued on A while overdue' }) penaltyAccrued: string;
-  @ApiProperty({ format: 'date', nullable: true, type: String }) penaltyAccruedTo: string | null;
+  @NotForAnchor({ example: '0.00', description: 'penalty interest accrued on A while overdue' }) penaltyAccrued?: string;
+  @NotForAnchor({ format: 'date', nullable: true, type: String }) penaltyAccruedTo?: string | null;
 }
 
 export class FinancingSummaryDto implements FinancingSummaryView {
@@ -88,14 +88,14 @@ export class FinancingSummaryDto implements FinancingSummaryView {
   @ApiProperty({ format: 'uuid' }) supplierId: string;
   @ApiProperty({ example: 'CNY' }) currency: string;
   @ApiProperty({ enum: FinancingStatus }) status: FinancingStatus;
-  @ApiProperty({ description: 'approved on acceptance because the advance was within the auto-approval threshold' }) autoApproved: boolean;
+  @NotForAnchor({ description: 'approved on acceptance because the advance was within the auto-approval threshold' }) autoApproved?: boolean;
   @ApiProperty({ example: '1000000.00' }) totalFace: string;
-  @ApiProperty({ example: '900000.00' }) totalAdvance: string;
-  @ApiProperty({ example: '10983.75' }) totalDiscount: string;
-  @ApiProperty({ example: '900.00' }) totalFee: string;
-  @ApiProperty({ example: '888116.25' }) totalNetProceeds: string;
-  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'fixed at funding' }) valueDate: string | null;
-  @ApiProperty({ nullable: true, type: String }) rejectionReason: string | null;
+  @NotForAnchor({ example: '900000.00' }) totalAdvance?: string;
+  @NotForAnchor({ example: '10983.75' }) totalDiscount?: string;
+  @NotForAnchor({ example: '900.00' }) totalFee?: string;
+  @NotForAnchor({ example: '888116.25' }) totalNetProceeds?: string;
+  @NotForAnchor({ format: 'date', nullable: true, type: String, description: 'fixed at funding' }) valueDate?: string | null;
+  @NotForAnchor({ nullable: true, type: String }) rejectionReason?: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) approvedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) fundedAt: string | null;
@@ -123,12 +123,12 @@ export class DisbursementInstructionDto implements DisbursementInstructionView {
 export class PaymentDto implements PaymentView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) receivableId: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) financingItemId: string | null;
+  @NotForAnchor({ format: 'uuid', nullable: true, type: String }) financingItemId?: string | null;
   @ApiProperty({ example: 'CNY' }) currency: string;
   @ApiProperty({ example: '1000000.00' }) amount: string;
-  @ApiProperty({ example: '900000.00', description: 'the advance, back to the bank' }) toBank: string;
-  @ApiProperty({ example: '100000.00', description: 'the reserve F − A (all of it when unfinanced)' }) toSupplier: string;
-  @ApiProperty({ example: '0.00', description: 'penalty interest owed to the bank on top of the payment' }) penaltyDue: string;
+  @NotForAnchor({ example: '900000.00', description: 'the advance, back to the bank' }) toBank?: string;
+  @NotForAnchor({ example: '100000.00', description: 'the reserve F − A (all of it when unfinanced)' }) toSupplier?: string;
+  @NotForAnchor({ example: '0.00', description: 'penalty interest owed to the bank on top of the payment' }) penaltyDue?: string;
   @ApiProperty({ format: 'date' }) paidOn: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 
@@ -85,3 +85,13 @@ export const BankAccountField = (optional = true) =>
     IsString(),
     Matches(BANK_ACCOUNT_PATTERN, { message: '$property must be 4–64 letters, digits, spaces or hyphens (an account number or IBAN)' }),
   );
+
+/**
+ * A response field that the policy (FIELD_VISIBILITY in libs/programs/src/visibility.ts) leaves out
+ * for the program's anchor: optional in the document, and the description says for whom.
+ */
+export const NotForAnchor = (options: ApiPropertyOptions = {}) =>
+  ApiPropertyOptional({
+    ...options,
+    description: [options.description, "left out for the program's anchor: what its suppliers finance, and at what price, is theirs"].filter(Boolean).join('; '),
+  } as ApiPropertyOptions);

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsIn, IsOptional } from 'class-validator';
 import { formatAmount, formatRate } from '@scf/core';
 import { LIST_SORTS, ListSort, OpenOfferView, ReceivableDetail, ReceivableStatus, ReceivableView } from '@scf/receivables';
-import { DateField, IdField } from '../http/fields';
+import { DateField, IdField, NotForAnchor } from '../http/fields';
 import { PageQuery } from '../http/pagination';
 
 export class ReceivableQuery extends PageQuery {
@@ -27,6 +27,8 @@ export class ReceivableDto {
   faceAmount: string;
   @ApiProperty({ format: 'date' }) dueDate: string;
   @ApiProperty({ enum: ReceivableStatus }) status: ReceivableStatus;
+  @ApiProperty({ format: 'uuid', description: "whom the anchor pays at maturity: the program's bank once financed, else the supplier" })
+  payeeId: string;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ type: Date, nullable: true }) settledAt: Date | null;
 
@@ -42,6 +44,7 @@ export class ReceivableDto {
       faceAmount: formatAmount(receivable.faceAmount, receivable.currency),
       dueDate: receivable.dueDate,
       status: receivable.status,
+      payeeId: receivable.payeeId,
       createdAt: receivable.createdAt,
       settledAt: receivable.settledAt,
     };
@@ -85,14 +88,14 @@ class OpenOfferDto {
 
 export class ReceivableDetailDto extends ReceivableDto {
   @ApiProperty({ type: [ReceivablePartDto], description: 'holders of the receivable; the parts sum to the face' }) parts: ReceivablePartDto[];
-  @ApiProperty({ type: OpenOfferDto, nullable: true, description: 'the open early-payment offer; not shown to the anchor' })
-  openOffer: OpenOfferDto | null;
+  @NotForAnchor({ type: OpenOfferDto, nullable: true, description: 'the open early-payment offer' })
+  openOffer?: OpenOfferDto | null;
 
   static ofDetail(receivable: ReceivableDetail): ReceivableDetailDto {
     return {
       ...ReceivableDto.of(receivable),
       parts: receivable.parts.map((part) => ({ ...part, amount: formatAmount(part.amount, receivable.currency) })),
-      openOffer: receivable.openOffer && OpenOfferDto.of(receivable.openOffer, receivable.currency),
+      ...(receivable.openOffer !== undefined && { openOffer: receivable.openOffer && OpenOfferDto.of(receivable.openOffer, receivable.currency) }),
     };
   }
 }

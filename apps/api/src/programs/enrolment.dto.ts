@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
 import { EnrolmentChangeView, EnrolmentStatus, EnrolmentView, ProgramChangeStatus } from '@scf/programs';
-import { AmountField, BankAccountField, IdField, NestedField, TaxIdField } from '../http/fields';
+import { AmountField, BankAccountField, IdField, NestedField, NotForAnchor, TaxIdField } from '../http/fields';
 import { PageQuery } from '../http/pagination';
 
 class InvitedAdminDto {
@@ -44,8 +44,8 @@ export class EnrolmentDto implements EnrolmentView {
   @ApiProperty() supplierName: string;
   @ApiProperty({ example: 'CNY' }) currency: string;
   @ApiProperty({ example: '2000000.00' }) subLimit: string;
-  @ApiProperty({ example: '900000.00' }) utilised: string;
-  @ApiProperty({ example: '1100000.00' }) available: string;
+  @NotForAnchor({ example: '900000.00', description: "advances of the supplier's live financings" }) utilised?: string;
+  @NotForAnchor({ example: '1100000.00' }) available?: string;
   @ApiProperty({ enum: EnrolmentStatus }) status: EnrolmentStatus;
   @ApiProperty({ format: 'uuid' }) proposedBy: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) approvedBy: string | null;

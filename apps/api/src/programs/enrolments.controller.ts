@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, Role } from '@scf/identity';
-import { EnrolmentChange, enrolmentChangeView, EnrolmentsService } from '@scf/programs';
+import { EnrolmentChange, enrolmentChangeView, EnrolmentsService, redact } from '@scf/programs';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { IdPipe } from '../http/id.pipe';
 import { Page, PageOf, PageQuery, pageWindow, toPage } from '../http/pagination';
@@ -113,7 +113,7 @@ export class EnrolmentsController {
   ): Promise<Page<EnrolmentChangeDto>> {
     const window = pageWindow(query);
     const { changes, currency } = await this.enrolments.listSubLimitChanges(actor, id, window);
-    return toPage(changes, window, (change) => enrolmentChangeView(change, currency));
+    return toPage(changes, window, (change) => redact(actor, 'enrolmentChange', enrolmentChangeView(change, currency)));
   }
 
   @Post('enrolments/:id/sub-limit-changes/:changeId/approve')

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { ProgramChangeStatus, ProgramChangeView, PROGRAM_SORTS, ProgramSort, ProgramStatus, ProgramTerms, ProgramView, SupplierUtilisationView, UtilisationView, EnrolmentStatus } from '@scf/programs';
-import { AmountField, CurrencyField, DateField, IdField, RateField } from '../http/fields';
+import { AmountField, CurrencyField, DateField, IdField, NotForAnchor, RateField } from '../http/fields';
 import { PageQuery } from '../http/pagination';
 
 const TENOR_MAX_DAYS = 3650;
@@ -110,8 +110,8 @@ export class SupplierUtilisationDto implements SupplierUtilisationView {
   @ApiProperty({ format: 'uuid' }) supplierId: string;
   @ApiProperty() supplierName: string;
   @ApiProperty({ example: '2000000.00' }) subLimit: string;
-  @ApiProperty({ example: '900000.00' }) utilised: string;
-  @ApiProperty({ example: '1100000.00' }) available: string;
+  @NotForAnchor({ example: '900000.00', description: "advances of the supplier's live financings" }) utilised?: string;
+  @NotForAnchor({ example: '1100000.00' }) available?: string;
   @ApiProperty({ enum: EnrolmentStatus }) status: EnrolmentStatus;
 }
 

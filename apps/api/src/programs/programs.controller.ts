@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, Role } from '@scf/identity';
-import { programChangeView, programView, ProgramsService } from '@scf/programs';
+import { programChangeView, programView, ProgramsService, redact } from '@scf/programs';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { IdPipe } from '../http/id.pipe';
 import { Page, PageOf, PageQuery, pageWindow, toPage } from '../http/pagination';
@@ -41,7 +41,7 @@ export class ProgramsController {
   @ProblemResponses(400)
   async list(@CurrentActor() actor: Actor, @Query() query: ProgramListQuery): Promise<Page<ProgramDto>> {
     const window = pageWindow(query);
-    return toPage(await this.programs.list(actor, query, window), window, programView);
+    return toPage(await this.programs.list(actor, query, window), window, (program) => redact(actor, 'program', programView(program)));
   }
 
   @Get(':id')
@@ -49,7 +49,7 @@ export class ProgramsController {
   @ApiOkResponse({ type: ProgramDto })
   @ProblemResponses(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', new IdPipe('programId')) id: string): Promise<ProgramDto> {
-    return programView(await this.programs.findVisible(actor, id));
+    return redact(actor, 'program', programView(await this.programs.findVisible(actor, id)));
   }
 
   @Post(':id/approve')
@@ -112,7 +112,7 @@ export class ProgramsController {
   ): Promise<Page<ProgramChangeDto>> {
     const window = pageWindow(query);
     const { program, changes } = await this.programs.listChanges(actor, id, window);
-    return toPage(changes, window, (change) => programChangeView(change, program.currency));
+    return toPage(changes, window, (change) => redact(actor, 'programChange', programChangeView(change, program.currency)));
   }
 
   @Post(':id/changes/:changeId/approve')
