@@ -10,6 +10,7 @@ import { ProgramChangeStatus } from './program-change.entity';
 import { Program, ProgramStatus } from './program.entity';
 import { ProgramsService } from './programs.service';
 import { actorRef, assertNotProposer, isCheckViolation, PageWindow } from './maker-checker';
+import { withdrawOpenOffers } from './financeability';
 import { enrolmentVisibilitySql, programVisibilitySql } from './visibility';
 import { EnrolmentView } from './views';
 
@@ -266,8 +267,9 @@ export class EnrolmentsService {
       if (t.to === EnrolmentStatus.APPROVED) assertEnrolling(program);
       const approval = t.from === EnrolmentStatus.PENDING && t.to === EnrolmentStatus.APPROVED ? { approvedBy: actor.userId } : {};
       await manager.update(Enrolment, { id: enrolmentId }, { status: t.to, ...approval });
+      const withdrawn = t.to === EnrolmentStatus.SUSPENDED ? { offersWithdrawn: await withdrawOpenOffers(manager, { enrolmentId }) } : {};
       await this.audit.record(manager, [
-        { chainId: program.id, actor: actorRef(actor), action: t.action, objectType: 'enrolment', objectId: enrolmentId, before: { status: t.from }, after: { status: t.to, reason: t.reason ?? null } },
+        { chainId: program.id, actor: actorRef(actor), action: t.action, objectType: 'enrolment', objectId: enrolmentId, before: { status: t.from }, after: { status: t.to, reason: t.reason ?? null, ...withdrawn } },
       ]);
       if (t.to === EnrolmentStatus.APPROVED) await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: program.id } }]);
     });

@@ -11,6 +11,7 @@ import { ProgramChange, ProgramChangeStatus, ProgramTerms } from './program-chan
 import { changesPricing, NewProgram, parseNewProgram, parseTermChanges, TERM_FIELDS } from './program-terms';
 import { programVisibilitySql } from './visibility';
 import { actorRef, assertNotProposer, isCheckViolation, PageWindow } from './maker-checker';
+import { withdrawOpenOffers } from './financeability';
 import { programView, SupplierUtilisationView, UtilisationView } from './views';
 import { EnrolmentStatus } from './enrolment.entity';
 
@@ -275,8 +276,9 @@ export class ProgramsService {
       }
       const approval = t.from === ProgramStatus.DRAFT && t.to === ProgramStatus.ACTIVE ? { approvedBy: actor.userId } : {};
       await manager.update(Program, { id }, { status: t.to, ...approval });
+      const withdrawn = t.to === ProgramStatus.SUSPENDED ? { offersWithdrawn: await withdrawOpenOffers(manager, { programId: id }) } : {};
       await this.audit.record(manager, [
-        { chainId: id, actor: actorRef(actor), action: t.action, objectType: 'program', objectId: id, before: { status: t.from }, after: { status: t.to, reason: t.reason ?? null } },
+        { chainId: id, actor: actorRef(actor), action: t.action, objectType: 'program', objectId: id, before: { status: t.from }, after: { status: t.to, reason: t.reason ?? null, ...withdrawn } },
       ]);
       if (t.to === ProgramStatus.ACTIVE) await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: id } }]);
       return manager.findOneByOrFail(Program, { id });
