@@ -334,6 +334,43 @@ export class FinancingService {
     return this.get(actor, id);
   }
 
+  /**
+   * End of day: unfunded requests lapse once they can no longer be funded, i.e. every value date
+   * from the business date on leaves an item shorter than the program's minimum tenor (business
+   * date past maturity − min tenor). Each is CANCELLED like a supplier's cancellation (limit
+   * released, receivables open again) with its business event, in the caller's transaction.
+   * Returns how many lapsed; a second run for the date finds none.
+   */
+  async lapseUnfundable(manager: EntityManager, businessDate: IsoDate): Promise<number> {
+    const requests: LockedRequest[] = await manager.query(
+      `SELECT r.*, p.bank_id FROM financing_requests r JOIN programs p ON p.id = r.program_id
+        WHERE r.status = ANY($2::text[])
+          AND EXISTS (SELECT 1 FROM financing_items i
+                       WHERE i.financing_request_id = r.id AND i.status = $3 AND i.maturity_date - p.min_tenor_days < $1::date)
+        ORDER BY r.id
+          FOR UPDATE OF r`,
+      [businessDate, UNFUNDED, FinancingItemStatus.LIVE],
+    );
+    const reason = `lapsed on ${businessDate}: no value date is left within the program's minimum tenor`;
+    for (const request of requests) {
+      await this.transition(manager, request.id, UNFUNDED, FinancingStatus.CANCELLED, { rejection_reason: reason, closed_at: NOW });
+      await this.releaseUnfunded(manager, request);
+    }
+    await this.audit.record(
+      manager,
+      requests.map((request) => ({
+        chainId: request.program_id,
+        actor: null,
+        action: 'financing.lapsed',
+        objectType: 'financing_request',
+        objectId: request.id,
+        before: { status: request.status },
+        after: { status: FinancingStatus.CANCELLED, businessDate, released: request.total_advance },
+      })),
+    );
+    return requests.length;
+  }
+
   async get(actor: Actor, id: string): Promise<FinancingView> {
     const [row]: FinancingRequestRow[] = await this.dataSource.query(
       `SELECT r.* FROM financing_requests r JOIN programs p ON p.id = r.program_id

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { ProgramChangeStatus, ProgramChangeView, PROGRAM_SORTS, ProgramSort, ProgramStatus, ProgramTerms, ProgramView, SupplierUtilisationView, UtilisationView, EnrolmentStatus } from '@scf/programs';
+import { ProgramChangeKind, ProgramChangeStatus, ProgramChangeView, PROGRAM_SORTS, ProgramSort, ProgramStatus, ProgramTerms, ProgramView, SupplierUtilisationView, UtilisationView, EnrolmentStatus } from '@scf/programs';
 import { AmountField, CurrencyField, DateField, IdField, RateField } from '../http/fields';
 import { PageQuery } from '../http/pagination';
 
@@ -96,7 +96,8 @@ export class ProgramTermsDto implements ProgramTerms {
 export class ProgramChangeDto implements ProgramChangeView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) programId: string;
-  @ApiProperty({ type: ProgramTermsDto }) changes: ProgramTermsDto;
+  @ApiProperty({ enum: ProgramChangeKind, description: 'TERMS: new terms; REACTIVATION: the suspended program ACTIVE again' }) kind: ProgramChangeKind;
+  @ApiProperty({ type: ProgramTermsDto, description: 'the proposed terms; empty for a reactivation' }) changes: ProgramTermsDto;
   @ApiProperty({ enum: ProgramChangeStatus }) status: ProgramChangeStatus;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ format: 'uuid' }) proposedBy: string;
