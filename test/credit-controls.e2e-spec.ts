@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DailyFinancingHandler } from '@scf/financing';
 import { Platform } from './support/platform';
-import { auth, Bank, CNY_TERMS, createAnchor, createBank, createSupplier, login, PASSWORD, ProgramTermsInput, Session, Supplier } from './support/fixtures';
+import { auth, Bank, CNY_TERMS, createAnchor, createBank, createSupplier, ProgramTermsInput, Session, Supplier } from './support/fixtures';
 import { seedOfferedReceivable } from './support/financing-fixtures';
 import { seedEnrolment, seedProgram } from './support/program-seeds';
-import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
 
 /**
  * Credit controls at every step (issue 8), each a regression test of a reproduction: a request
@@ -71,14 +70,6 @@ describe('credit controls', () => {
   const statusOf = async (table: 'offers' | 'financing_requests' | 'receivables' | 'enrolments' | 'programs', id: string) =>
     (await platform.sql<{ status: string }>(`SELECT status FROM ${table} WHERE id = $1`, [id]))[0].status;
 
-  async function secondApprover(bank: Bank): Promise<Session> {
-    const email = `approver-${randomUUID().slice(0, 8)}@bank.test`;
-    await platform.app.get(OrganisationsService).addUser({
-      organisationId: bank.id, organisationType: OrganisationType.BANK, email, displayName: email, password: PASSWORD, roles: [Role.BANK_APPROVER],
-    });
-    return login(platform, email);
-  }
-
   /** A term change proposed by the maker and applied by the checker (four eyes), as the bank does it. */
   async function changeTerms(w: World, terms: Record<string, string>): Promise<void> {
     const proposed = await platform.http().post(`/v1/programs/${w.program.id}/changes`).set(auth(w.bank.maker)).send(terms);
@@ -109,6 +100,28 @@ describe('credit controls', () => {
       expect((await accept(w, [leftOver.offerId])).body).toMatchObject({ status: 409, code: 'program_suspended' });
       expect(await statusOf('offers', leftOver.offerId)).toBe('OPEN');
       expect(await snapshot(w)).toEqual(before);
+      await platform.sql(`UPDATE offers SET status = 'WITHDRAWN', closed_at = now() WHERE id = $1`, [leftOver.offerId]);
+    });
+
+    it('holds under concurrency: a suspension racing 40 acceptances leaves each accepted before it or refused with program_suspended, and no offer open', async () => {
+      await platform.setBusinessDate('2026-03-01');
+      const w = await world({ autoApprovalThreshold: '0' });
+      const offers = [];
+      for (let i = 0; i < 40; i++) offers.push((await offer(w, '100000.00')).offerId);
+      const suspension = platform.http().post(`/v1/programs/${w.program.id}/suspend`).set(auth(w.bank.checker)).send({});
+      const [suspended, ...responses] = await Promise.all([suspension, ...offers.map((id) => accept(w, [id]))]);
+      expect(suspended.status).toBe(200);
+      const outcomes = responses.map((r) => (r.status === 201 ? 'accepted' : `${r.status} ${r.body.code}`));
+      expect(outcomes.filter((o) => o !== 'accepted' && o !== '409 program_suspended')).toEqual([]);
+      const accepted = outcomes.filter((o) => o === 'accepted').length;
+      const [after] = await platform.sql<{ open: number; accepted: number; withdrawn: number; utilised: string }>(
+        `SELECT count(*) FILTER (WHERE o.status = 'OPEN')::int AS open, count(*) FILTER (WHERE o.status = 'ACCEPTED')::int AS accepted,
+                count(*) FILTER (WHERE o.status = 'WITHDRAWN')::int AS withdrawn, (SELECT utilised::text FROM programs WHERE id = $1) AS utilised
+           FROM offers o WHERE o.program_id = $1`,
+        [w.program.id],
+      );
+      expect(after).toEqual({ open: 0, accepted, withdrawn: 40 - accepted, utilised: `${accepted * 90000}.0000` });
+      await platform.assertInvariants();
     });
 
     it('refuses approval, funding and acceptance once the enrolment is suspended, and withdraws only that supplier\'s offers', async () => {
