@@ -23,7 +23,7 @@ export class CreateProgramDto {
   @ApiProperty({ minimum: 0, maximum: 365, example: 5 }) @IsInt() @Min(0) @Max(365) graceDays: number;
   @RateField('annual penalty rate on overdue advances', '0.18') penaltyRate: string;
   @ApiProperty({ minimum: 1, maximum: 365, example: 3 }) @IsInt() @Min(1) @Max(365) offerValidityDays: number;
-  @AmountField('financing up to this advance is approved without a checker; "0" to check all', '1000000.00') autoApprovalThreshold: string;
+  @AmountField('a supplier\'s financing is approved without a checker while its advances auto-approved on the business date stay within this amount (a daily cap per supplier, so split requests add up); "0" to check all', '1000000.00') autoApprovalThreshold: string;
 }
 
 export class ProposeProgramChangeDto implements ProgramTerms {
@@ -73,7 +73,7 @@ export class ProgramDto implements ProgramView {
   @ApiProperty() graceDays: number;
   @ApiProperty({ example: '0.18' }) penaltyRate: string;
   @ApiProperty() offerValidityDays: number;
-  @ApiProperty({ example: '1000000.00' }) autoApprovalThreshold: string;
+  @ApiProperty({ example: '1000000.00', description: 'daily cap per supplier on auto-approved advances' }) autoApprovalThreshold: string;
   @ApiProperty({ enum: ProgramStatus }) status: ProgramStatus;
   @ApiProperty({ description: 'incremented by every applied pricing change; offers carry the version they were priced at' }) pricingVersion: number;
   @ApiProperty({ format: 'uuid', description: 'the maker' }) createdBy: string;
