@@ -141,8 +141,10 @@ describe('credit controls', () => {
       const before = await snapshot(w);
       expect((await act(w.bank.checker, requested, 'approve')).body).toMatchObject({ status: 409, code: 'enrolment_suspended' });
       expect((await act(w.bank.operations, approved, 'fund')).body).toMatchObject({ status: 409, code: 'enrolment_suspended' });
-      expect((await accept(w, [(await offer(w)).offerId])).body).toMatchObject({ status: 409, code: 'enrolment_suspended' });
+      const leftOver = await offer(w);
+      expect((await accept(w, [leftOver.offerId])).body).toMatchObject({ status: 409, code: 'enrolment_suspended' });
       expect(await snapshot(w)).toEqual(before);
+      await platform.sql(`UPDATE offers SET status = 'WITHDRAWN', closed_at = now() WHERE id = $1`, [leftOver.offerId]);
     });
 
     it('refuses approval, funding and acceptance past the program\'s validity, and funding on a value date past it', async () => {
