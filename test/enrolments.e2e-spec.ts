@@ -198,7 +198,7 @@ describe('enrolments', () => {
     });
   });
 
-  it('suspends an enrolment so that the supplier gets no new financing, and reactivates it', async () => {
+  it('suspends an enrolment so that the supplier gets no new financing, and reactivates it with four eyes', async () => {
     const program = await createActiveProgram(platform, bank, anchor.id);
     const supplier = await enrolNewSupplier(platform, bank, anchor, program.id, '1000000.00');
     expect((await platform.http().post(`/v1/enrolments/${supplier.enrolmentId}/suspend`).set(auth(anchor.admin))).status).toBe(403);
@@ -212,12 +212,32 @@ describe('enrolments', () => {
     const supplierView = await platform.http().get(`/v1/enrolments/${supplier.enrolmentId}`).set(auth(supplier.admin));
     expect(supplierView.body.status).toBe('SUSPENDED');
 
-    const reactivated = await platform.http().post(`/v1/enrolments/${supplier.enrolmentId}/reactivate`).set(auth(bank.checker));
+    // No super-user: a proposal leaves the enrolment SUSPENDED until a checker other than its maker approves it.
+    const reactivate = (session: Session) => platform.http().post(`/v1/enrolments/${supplier.enrolmentId}/reactivate`).set(auth(session));
+    const decide = (session: Session, changeId: string) =>
+      platform.http().post(`/v1/enrolments/${supplier.enrolmentId}/sub-limit-changes/${changeId}/approve`).set(auth(session));
+    const status = async () => (await platform.sql<{ status: string }>(`SELECT status FROM enrolments WHERE id = $1`, [supplier.enrolmentId]))[0].status;
+    const proposed = await reactivate(bank.maker);
+    expect(proposed.status).toBe(201);
+    expect(proposed.body).toMatchObject({ enrolmentId: supplier.enrolmentId, kind: 'REACTIVATION', subLimit: null, status: 'PENDING', proposedBy: bank.maker.userId });
+    expect(await status()).toBe('SUSPENDED');
+    expect((await reactivate(bank.checker)).body.code).toBe('reactivation_pending');
+    expect((await decide(bank.maker, proposed.body.id)).status).toBe(403);
+    const reactivated = await decide(bank.checker, proposed.body.id);
     expect(reactivated.status).toBe(200);
-    expect(reactivated.body.status).toBe('APPROVED');
+    expect(reactivated.body).toMatchObject({ kind: 'REACTIVATION', status: 'APPROVED', decidedBy: bank.checker.userId });
+    expect(await status()).toBe('APPROVED');
+    expect((await reactivate(bank.maker)).body.code).toBe('enrolment_not_suspended');
     await reserve(program.id, supplier.enrolmentId, '1.00');
-    const events = await platform.sql(`SELECT action FROM business_events WHERE object_id = $1 ORDER BY seq`, [supplier.enrolmentId]);
-    expect(events.map((e) => e.action)).toEqual(['enrolment.proposed', 'enrolment.approved', 'enrolment.suspended', 'enrolment.reactivated']);
+
+    await platform.http().post(`/v1/enrolments/${supplier.enrolmentId}/suspend`).set(auth(bank.checker)).send({});
+    const own = await reactivate(bank.checker);
+    expect((await decide(bank.checker, own.body.id)).body).toMatchObject({ status: 403, code: 'four_eyes' });
+    expect(await status()).toBe('SUSPENDED');
+    const events = await platform.sql(`SELECT action FROM business_events WHERE object_id = ANY($1::text[]) ORDER BY seq`, [[supplier.enrolmentId, proposed.body.id]]);
+    expect(events.map((e) => e.action)).toEqual([
+      'enrolment.proposed', 'enrolment.approved', 'enrolment.suspended', 'enrolment.reactivation.proposed', 'enrolment.reactivated', 'enrolment.suspended',
+    ]);
   });
 
   it('changes a sub-limit with four eyes, never below what is in use', async () => {

@@ -271,7 +271,8 @@ describe('financing', () => {
 
   it('re-prices the discount from the funding value date, keeping the reserved advance', async () => {
     await platform.setBusinessDate('2026-03-01');
-    const w = await world();
+    // Both acceptances auto-approved: the threshold caps the supplier's day at 1,800,000.00.
+    const w = await world({ ...CNY_TERMS, autoApprovalThreshold: '1800000.00' });
     const first = await cnyOffer(w);
     const second = await cnyOffer(w);
     const [a, b] = [await accept(w.supplier.admin, [first.offerId]), await accept(w.supplier.admin, [second.offerId])];

@@ -257,7 +257,7 @@ describe('programs', () => {
     expect((await platform.http().get(`/v1/programs/${program.id}`).set(auth(bank.maker))).body).toMatchObject({ feeRate: '0.001', pricingVersion: 2 });
   });
 
-  it('suspends a program so that it finances nothing new, and reactivates it', async () => {
+  it('suspends a program so that it finances nothing new, and reactivates it with four eyes', async () => {
     const program = await createActiveProgram(platform, bank, anchor.id);
     const supplier = await enrolNewSupplier(platform, bank, anchor, program.id, '1000000.00');
     const maker = await platform.http().post(`/v1/programs/${program.id}/suspend`).set(auth(bank.maker));
@@ -269,17 +269,31 @@ describe('programs', () => {
     await expect(reserve(program.id, supplier.enrolmentId, '100.00')).rejects.toMatchObject({ code: 'program_limit_exceeded' });
     await expect(platform.app.get(ProgramsService).getActive(program.id)).rejects.toMatchObject({ code: 'program_not_active' });
 
-    const reactivated = await platform.http().post(`/v1/programs/${program.id}/reactivate`).set(auth(bank.checker));
+    // No super-user: the checker's proposal leaves the program SUSPENDED until another user approves it.
+    const proposed = await platform.http().post(`/v1/programs/${program.id}/reactivate`).set(auth(bank.checker));
+    expect(proposed.status).toBe(201);
+    expect(proposed.body).toMatchObject({ programId: program.id, kind: 'REACTIVATION', changes: {}, status: 'PENDING', proposedBy: bank.checker.userId });
+    expect((await platform.http().get(`/v1/programs/${program.id}`).set(auth(bank.checker))).body.status).toBe('SUSPENDED');
+    await expect(reserve(program.id, supplier.enrolmentId, '100.00')).rejects.toMatchObject({ code: 'program_limit_exceeded' });
+    expect((await platform.http().post(`/v1/programs/${program.id}/reactivate`).set(auth(bank.admin))).body.code).toBe('reactivation_pending');
+    const approveAs = (session: Session) => platform.http().post(`/v1/programs/${program.id}/changes/${proposed.body.id}/approve`).set(auth(session));
+    expect((await approveAs(bank.checker)).body).toMatchObject({ status: 403, code: 'four_eyes' });
+    expect((await approveAs(bank.maker)).status).toBe(403);
+    const checkerOf = await makerChecker();
+    const reactivated = await approveAs(checkerOf);
     expect(reactivated.status).toBe(200);
-    expect(reactivated.body.status).toBe('ACTIVE');
+    expect(reactivated.body).toMatchObject({ kind: 'REACTIVATION', status: 'APPROVED', decidedBy: checkerOf.userId });
+    expect((await platform.http().get(`/v1/programs/${program.id}`).set(auth(bank.checker))).body.status).toBe('ACTIVE');
+    expect((await platform.http().post(`/v1/programs/${program.id}/reactivate`).set(auth(bank.admin))).body.code).toBe('program_not_suspended');
     await reserve(program.id, supplier.enrolmentId, '100.00');
     await expect(platform.app.get(ProgramsService).getActive(program.id)).resolves.toMatchObject({ id: program.id });
     await expect(platform.app.get(ProgramsService).getActive(program.id, { on: '2028-01-01' })).rejects.toMatchObject({ code: 'program_expired' });
     // once at activation, once at reactivation (the enrolment approval adds its own)
     expect((await outbox(program.id, 'offers.generate')).length).toBe(3);
     const events = await platform.sql(`SELECT action, after FROM business_events WHERE chain_id = $1 AND action LIKE 'program.%' ORDER BY seq`, [program.id]);
-    expect(events.map((e) => e.action)).toEqual(['program.created', 'program.approved', 'program.suspended', 'program.reactivated']);
-    expect(events[2].after).toEqual({ status: 'SUSPENDED', reason: 'anchor under review' });
+    expect(events.map((e) => e.action)).toEqual(['program.created', 'program.approved', 'program.suspended', 'program.reactivation.proposed', 'program.reactivated']);
+    expect(events[2].after).toEqual({ status: 'SUSPENDED', reason: 'anchor under review', offersWithdrawn: 0 });
+    expect(events[4].after).toEqual({ status: 'ACTIVE', changeId: proposed.body.id, proposedBy: bank.checker.userId });
   });
 
   it('lets a checker reject a draft', async () => {

@@ -10,6 +10,7 @@ import { ApplicationRole1764300005020 } from './migrations/1764300005020-applica
 import { OutboxMessageId1764300006000 } from './migrations/1764300006000-outbox-message-id';
 import { IdempotencyCommitted1764300007000 } from './migrations/1764300007000-idempotency-committed';
 import { PayoutAccounts1764300020000 } from './migrations/1764300020000-payout-accounts';
+import { CreditControls1764300030000 } from './migrations/1764300030000-credit-controls';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   OutboxMessageId1764300006000,
   IdempotencyCommitted1764300007000,
   PayoutAccounts1764300020000,
+  CreditControls1764300030000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

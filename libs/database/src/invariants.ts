@@ -70,6 +70,18 @@ export const INVARIANTS: { name: string; sql: string }[] = [
               OR r.total_discount <> SUM(i.discount) OR r.total_fee <> SUM(i.fee) OR r.total_net_proceeds <> SUM(i.net_proceeds)`,
   },
   {
+    name: 'accepted totals equal the sum of the accepted offers',
+    sql: `SELECT r.id FROM financing_requests r JOIN financing_items i ON i.financing_request_id = r.id JOIN offers o ON o.id = i.offer_id
+           GROUP BY r.id
+          HAVING r.accepted_total_discount <> SUM(o.discount) OR r.accepted_total_fee <> SUM(o.fee)
+              OR r.accepted_total_net_proceeds <> SUM(o.net_proceeds)`,
+  },
+  {
+    name: 'no open offer of a suspended program or enrolment',
+    sql: `SELECT o.id FROM offers o JOIN programs p ON p.id = o.program_id JOIN enrolments e ON e.id = o.enrolment_id
+           WHERE o.status = 'OPEN' AND (p.status = 'SUSPENDED' OR e.status = 'SUSPENDED')`,
+  },
+  {
     name: 'receivable status matches its financing',
     sql: `SELECT rc.id, rc.status, r.status AS financing_status FROM receivables rc
             JOIN financing_items i ON i.receivable_id = rc.id AND i.status IN ${LIVE_ITEM}

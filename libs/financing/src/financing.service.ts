@@ -16,7 +16,7 @@ import {
 import { ClockService } from '@scf/database';
 import { Actor, OrganisationType } from '@scf/identity';
 import { OffersService } from '@scf/offers';
-import { LimitsService } from '@scf/programs';
+import { assertFinanceable, LimitsService } from '@scf/programs';
 import { JOBS, OutboxService } from '@scf/queue';
 import { DisbursementService } from './disbursement.service';
 import { FinancingItemStatus } from './financing-item.entity';
@@ -97,11 +97,12 @@ export class FinancingService {
     const businessDate = await this.clock.today();
 
     return this.dataSource.transaction(async (manager) => {
+      const { programId, enrolmentId } = await this.offers.acceptanceScope(manager, ids, actor.organisationId);
+      // Before any offer is locked: a suspension (which withdraws the offers) either committed, and is
+      // refused here with its own code, or waits for this acceptance.
+      await assertFinanceable(manager, programId, enrolmentId, businessDate);
       const offers = await this.offers.lockOpenOffersForAcceptance(manager, ids, actor.organisationId, businessDate);
-      if (new Set(offers.map((offer) => offer.programId)).size > 1) {
-        throw invalid('offers_span_programs', 'the offers of one financing request must all come from one program', 'offerIds');
-      }
-      const { programId, enrolmentId, currency } = offers[0];
+      const { currency } = offers[0];
       const receivableIds = offers.map((offer) => offer.receivableId);
 
       const [, requested] = await manager.query(
@@ -121,23 +122,18 @@ export class FinancingService {
         fee: sum((o) => o.fee),
         netProceeds: sum((o) => o.netProceeds),
       };
-      // Read without a lock; the reservation below re-reads the terms under the program's row lock.
-      const [terms]: { auto_approval_threshold: string }[] = await manager.query(
-        `SELECT auto_approval_threshold FROM programs WHERE id = $1`,
-        [programId],
-      );
-      const autoApproved = totals.advance.lessThanOrEqualTo(terms.auto_approval_threshold);
-      const status = autoApproved ? FinancingStatus.APPROVED : FinancingStatus.REQUESTED;
 
-      // The response is built from the rows written here: no re-read after the commit.
-      const [created]: FinancingRequestRow[] = await manager.query(
+      // Awaiting the checker until the auto-approval below, if any. The accepted amounts are kept
+      // beside those that funding may re-price for a later value date.
+      const [inserted]: FinancingRequestRow[] = await manager.query(
         `INSERT INTO financing_requests (program_id, enrolment_id, supplier_id, currency, total_face, total_advance,
-           total_discount, total_fee, total_net_proceeds, status, auto_approved, requested_by, approved_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $11 THEN now() END)
+           total_discount, total_fee, total_net_proceeds, accepted_total_discount, accepted_total_fee,
+           accepted_total_net_proceeds, status, auto_approved, requested_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7, $8, $9, $10, false, $11)
          RETURNING *`,
         [
           programId, enrolmentId, actor.organisationId, currency, totals.face.toString(), totals.advance.toString(),
-          totals.discount.toString(), totals.fee.toString(), totals.netProceeds.toString(), status, autoApproved, actor.userId,
+          totals.discount.toString(), totals.fee.toString(), totals.netProceeds.toString(), FinancingStatus.REQUESTED, actor.userId,
         ],
       );
       // The partial unique index refuses a receivable in two live financings, whatever happens above.
@@ -151,7 +147,7 @@ export class FinancingService {
              AS v(receivable_id, offer_id, face_amount, advance, discount, fee, net_proceeds, tenor_days, maturity_date)
          RETURNING *`,
         [
-          created.id,
+          inserted.id,
           receivableIds,
           offers.map((o) => o.id),
           offers.map((o) => o.faceAmount),
@@ -166,12 +162,15 @@ export class FinancingService {
       // Last, so the program's row lock (and its audit chain's) is held only until the commit. The
       // guarded updates re-check program and sub-limit availability at this instant.
       const reservedUnder = await this.limits.reserve(manager, programId, enrolmentId, totals.advance);
-      if (compareDates(reservedUnder.validTo, businessDate) < 0) {
-        throw conflict('program_expired', `the program expired on ${reservedUnder.validTo}`);
-      }
-      if (reservedUnder.autoApprovalThreshold !== terms.auto_approval_threshold) {
-        throw conflict('program_terms_changed', 'the program\'s approval terms changed during the request: retry');
-      }
+      const autoApproved = await this.limits.claimAutoApproval(manager, enrolmentId, totals.advance, reservedUnder.autoApprovalThreshold, businessDate);
+      // The response is built from the rows written here: no re-read after the commit.
+      const created = autoApproved
+        ? ((await manager.query(
+            `UPDATE financing_requests SET status = $2, auto_approved = true, approved_at = now() WHERE id = $1 RETURNING *`,
+            [inserted.id, FinancingStatus.APPROVED],
+          )) as [FinancingRequestRow[], number])[0][0]
+        : inserted;
+      const status = created.status;
       await this.audit.record(manager, [
         {
           chainId: programId,
@@ -202,6 +201,7 @@ export class FinancingService {
       if (request.status !== FinancingStatus.REQUESTED) {
         throw conflict('financing_not_requested', `the financing request is ${request.status}, not awaiting approval`);
       }
+      await assertFinanceable(manager, request.program_id, request.enrolment_id, await this.clock.today());
       await this.transition(manager, id, [FinancingStatus.REQUESTED], FinancingStatus.APPROVED, {
         approved_by: actor.userId,
         approved_at: NOW,
@@ -239,8 +239,11 @@ export class FinancingService {
   }
 
   /**
-   * Disbursement. The value date is fixed now, so discount, fee and net proceeds are priced again
-   * for it with the program's terms in force; the advance stays the amount reserved at acceptance.
+   * Disbursement. Offers are firm: an item funded on its offer's value date pays exactly the
+   * accepted amounts, whatever the terms did since. Funded on another value date, its discount,
+   * fee and net proceeds are priced again for that date with the program's terms in force (the
+   * advance stays the amount reserved at acceptance); the request keeps the accepted totals beside
+   * the funded ones. Net proceeds ≤ 0 are never paid out (409; a CHECK constraint backs it up).
    */
   async fund(actor: Actor, id: string, requestedValueDate?: string): Promise<FinancingView> {
     const today = await this.clock.today();
@@ -254,15 +257,21 @@ export class FinancingService {
       if (request.status !== FinancingStatus.APPROVED) {
         throw conflict('financing_not_approved', `the financing request is ${request.status}; only an APPROVED one can be funded`);
       }
+      await assertFinanceable(manager, request.program_id, request.enrolment_id, valueDate);
       const [program]: ProgramPricingRow[] = await manager.query(
         `SELECT base_rate, margin, fee_rate, day_count_basis, min_tenor_days, max_tenor_days FROM programs WHERE id = $1`,
         [request.program_id],
       );
-      const items: FinancingItemRow[] = await manager.query(
-        `SELECT * FROM financing_items WHERE financing_request_id = $1 AND status = 'LIVE' ORDER BY id`,
+      const items: (FinancingItemRow & { offer_value_date: IsoDate })[] = await manager.query(
+        `SELECT i.*, o.value_date AS offer_value_date FROM financing_items i JOIN offers o ON o.id = i.offer_id
+          WHERE i.financing_request_id = $1 AND i.status = 'LIVE' ORDER BY i.id`,
         [id],
       );
       const priced = items.map((item) => {
+        if (item.offer_value_date === valueDate) {
+          const accepted = { discount: new Decimal(item.discount), fee: new Decimal(item.fee), netProceeds: new Decimal(item.net_proceeds), tenorDays: item.tenor_days };
+          return { item, pricing: accepted };
+        }
         const pricing = priceOffer({
           // Priced as a face advanced at 100 %, the reserved advance comes out unchanged even if
           // the program's advance rate moved since acceptance.
@@ -280,6 +289,12 @@ export class FinancingService {
         });
         return { item, pricing };
       });
+      const unpaid = priced.find(({ pricing }) => !pricing.netProceeds.greaterThan(0));
+      if (unpaid) {
+        throw conflict('net_proceeds_not_positive', `priced for ${valueDate}, receivable ${unpaid.item.receivable_id} would pay the supplier nothing`, {
+          receivableId: unpaid.item.receivable_id,
+        });
+      }
       const total = (pick: (p: (typeof priced)[number]['pricing']) => Decimal) =>
         priced.reduce((sum, { pricing }) => sum.plus(pick(pricing)), new Decimal(0));
 
@@ -316,10 +331,48 @@ export class FinancingService {
         status: FinancingStatus.FUNDED,
         valueDate,
         totalAdvance: request.total_advance,
+        acceptedTotalNetProceeds: request.accepted_total_net_proceeds,
         totalNetProceeds: total((p) => p.netProceeds).toString(),
       });
     });
     return this.get(actor, id);
+  }
+
+  /**
+   * End of day: unfunded requests lapse once they can no longer be funded, i.e. every value date
+   * from the business date on leaves an item shorter than the program's minimum tenor (business
+   * date past maturity − min tenor). Each is CANCELLED like a supplier's cancellation (limit
+   * released, receivables open again) with its business event, in the caller's transaction.
+   * Returns how many lapsed; a second run for the date finds none.
+   */
+  async lapseUnfundable(manager: EntityManager, businessDate: IsoDate): Promise<number> {
+    const requests: LockedRequest[] = await manager.query(
+      `SELECT r.*, p.bank_id FROM financing_requests r JOIN programs p ON p.id = r.program_id
+        WHERE r.status = ANY($2::text[])
+          AND EXISTS (SELECT 1 FROM financing_items i
+                       WHERE i.financing_request_id = r.id AND i.status = $3 AND i.maturity_date - p.min_tenor_days < $1::date)
+        ORDER BY r.id
+          FOR UPDATE OF r`,
+      [businessDate, UNFUNDED, FinancingItemStatus.LIVE],
+    );
+    const reason = `lapsed on ${businessDate}: no value date is left within the program's minimum tenor`;
+    for (const request of requests) {
+      await this.transition(manager, request.id, UNFUNDED, FinancingStatus.CANCELLED, { rejection_reason: reason, closed_at: NOW });
+      await this.releaseUnfunded(manager, request);
+    }
+    await this.audit.record(
+      manager,
+      requests.map((request) => ({
+        chainId: request.program_id,
+        actor: null,
+        action: 'financing.lapsed',
+        objectType: 'financing_request',
+        objectId: request.id,
+        before: { status: request.status },
+        after: { status: FinancingStatus.CANCELLED, businessDate, released: request.total_advance },
+      })),
+    );
+    return requests.length;
   }
 
   async get(actor: Actor, id: string): Promise<FinancingView> {

@@ -16,6 +16,9 @@ export interface FinancingRequestRow {
   total_discount: string;
   total_fee: string;
   total_net_proceeds: string;
+  accepted_total_discount: string;
+  accepted_total_fee: string;
+  accepted_total_net_proceeds: string;
   status: FinancingStatus;
   auto_approved: boolean;
   rejection_reason: string | null;
@@ -74,6 +77,10 @@ export interface FinancingSummaryView {
   totalDiscount?: string;
   totalFee?: string;
   totalNetProceeds?: string;
+  /** What the supplier accepted; differs from the totals above only if funding re-priced a later value date. */
+  acceptedTotalDiscount?: string;
+  acceptedTotalFee?: string;
+  acceptedTotalNetProceeds?: string;
   valueDate?: string | null;
   rejectionReason?: string | null;
   createdAt: string;
@@ -108,6 +115,9 @@ function summary(row: FinancingRequestRow): FinancingSummaryView {
     totalDiscount: money(row.total_discount),
     totalFee: money(row.total_fee),
     totalNetProceeds: money(row.total_net_proceeds),
+    acceptedTotalDiscount: money(row.accepted_total_discount),
+    acceptedTotalFee: money(row.accepted_total_fee),
+    acceptedTotalNetProceeds: money(row.accepted_total_net_proceeds),
     valueDate: row.value_date,
     rejectionReason: row.rejection_reason,
     createdAt: row.created_at.toISOString(),

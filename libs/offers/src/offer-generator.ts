@@ -290,18 +290,24 @@ export class OfferGenerator {
 
   /**
    * One statement for the whole chunk, in the transaction that read and locked its receivables.
-   * It re-checks that the program still has the pricing the chunk was priced with.
+   * It re-checks that the program is still ACTIVE with the pricing the chunk was priced with and
+   * the enrolments APPROVED, key-share locking them: a suspension or term change committing
+   * meanwhile is waited for and then seen, so no offer opens after the suspension withdrew them.
    */
   private async insert(query: Query, program: ProgramTerms, chunk: PricedChunk, businessDate: IsoDate): Promise<number> {
     if (chunk.receivableIds.length === 0) return 0;
     const annualRate = new Decimal(program.base_rate).plus(program.margin).toString();
     const rows: { opened: string }[] = await query(
-      `WITH priced AS (
+      `WITH current_terms AS (
+         SELECT p.id FROM programs p WHERE p.id = $12 AND p.status = 'ACTIVE' AND p.pricing_version = $17 FOR KEY SHARE
+       ), approved AS (
+         SELECT e.id FROM enrolments e WHERE e.id = ANY($2::uuid[]) AND e.status = 'APPROVED' FOR KEY SHARE
+       ), priced AS (
          SELECT x.* FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[],
                                 $8::numeric[], $9::numeric[], $10::int[], $11::date[])
                   AS x(receivable_id, enrolment_id, supplier_id, face_amount, advance, discount, fee, net_proceeds,
                        effective_annual_cost, tenor_days, maturity_date)
-          WHERE EXISTS (SELECT 1 FROM programs p WHERE p.id = $12 AND p.status = 'ACTIVE' AND p.pricing_version = $17)
+          WHERE EXISTS (SELECT 1 FROM current_terms) AND x.enrolment_id IN (SELECT id FROM approved)
        ), opened AS (
          INSERT INTO offers (receivable_id, program_id, enrolment_id, supplier_id, currency, face_amount, advance, discount, fee,
                              net_proceeds, annual_rate, effective_annual_cost, tenor_days, value_date, maturity_date, expires_on,

@@ -36,11 +36,33 @@ export class OffersService {
   constructor(@InjectRepository(Offer) private readonly offers: Repository<Offer>) {}
 
   /**
+   * The program and enrolment of the offers a supplier names, read without locks so that the caller
+   * can check (and lock) them before it locks any offer. 404 if one is not the supplier's; 400 if
+   * they span programs: one request is approved and funded as one unit.
+   */
+  async acceptanceScope(manager: EntityManager, offerIds: string[], supplierId: string): Promise<{ programId: string; enrolmentId: string }> {
+    const rows: { program_id: string; enrolment_id: string; offers: number }[] = await manager.query(
+      `SELECT program_id, enrolment_id, count(*)::int AS offers FROM offers
+        WHERE id = ANY($1::uuid[]) AND supplier_id = $2 GROUP BY program_id, enrolment_id`,
+      [offerIds, supplierId],
+    );
+    if (rows.reduce((total, row) => total + row.offers, 0) !== offerIds.length) throw notFound('offer');
+    if (rows.length > 1) {
+      throw invalid('offers_span_programs', 'the offers of one financing request must all come from one program', 'offerIds');
+    }
+    return { programId: rows[0].program_id, enrolmentId: rows[0].enrolment_id };
+  }
+
+  /**
    * Locks the offers a supplier accepts and marks them ACCEPTED, in the caller's transaction, so
    * the limit reservation and the acceptance commit or roll back together. The receivables are
    * locked before the offers, each in id order: the offer generator takes its receivable locks
    * with SKIP LOCKED, so acceptance and generation never deadlock, and no new open offer can
    * appear on a receivable while it is being accepted. An offer of another supplier is a 404.
+   *
+   * An offer is accepted only if it was priced under the program's current terms: the pricing
+   * version is compared in the accepting statement itself (the caller holds the program row
+   * key-share locked, so no term change can be approved meanwhile).
    */
   async lockOpenOffersForAcceptance(
     manager: EntityManager,
@@ -61,6 +83,7 @@ export class OffersService {
     const [accepted]: [Offer[], number] = await manager.query(
       `UPDATE offers SET status = 'ACCEPTED', closed_at = now()
         WHERE id = ANY($1::uuid[]) AND status = 'OPEN' AND expires_on >= $2
+          AND pricing_version = (SELECT p.pricing_version FROM programs p WHERE p.id = offers.program_id)
        RETURNING ${ACCEPTED_COLUMNS}`,
       [ids, businessDate],
     );
@@ -68,16 +91,21 @@ export class OffersService {
     return accepted;
   }
 
-  /** Why an acceptance found fewer open, unexpired offers than named (the error path only). */
+  /** Why an acceptance found fewer open, unexpired, current offers than named (the error path only). */
   private async explainRefusal(manager: EntityManager, ids: string[], businessDate: IsoDate): Promise<never> {
-    const offers: { id: string; status: OfferStatus; expires_on: string }[] = await manager.query(
-      `SELECT id, status, expires_on FROM offers WHERE id = ANY($1::uuid[]) ORDER BY id`,
+    const offers: { id: string; status: OfferStatus; expires_on: string; pricing_version: number; program_pricing_version: number }[] = await manager.query(
+      `SELECT o.id, o.status, o.expires_on, o.pricing_version, p.pricing_version AS program_pricing_version
+         FROM offers o JOIN programs p ON p.id = o.program_id WHERE o.id = ANY($1::uuid[]) ORDER BY o.id`,
       [ids],
     );
     const notOpen = offers.find((offer) => offer.status !== OfferStatus.OPEN);
     if (notOpen) throw conflict('offer_not_open', `offer ${notOpen.id} is ${notOpen.status}, not OPEN`, { offerId: notOpen.id });
     const expired = offers.find((offer) => compareDates(offer.expires_on, businessDate) < 0);
     if (expired) throw conflict('offer_expired', `offer ${expired.id} expired on ${expired.expires_on}`, { offerId: expired.id });
+    const stale = offers.find((offer) => offer.pricing_version !== offer.program_pricing_version);
+    if (stale) {
+      throw conflict('offer_stale', `offer ${stale.id} was priced under terms the program has since changed; accept its re-priced offer`, { offerId: stale.id });
+    }
     throw conflict('offer_not_open', 'an offer was closed concurrently');
   }
 

@@ -5,11 +5,12 @@ import { available, conflict, Decimal, formatAmount, invalid, notFound, parseAmo
 import { Actor, OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { JOBS, OutboxService } from '@scf/queue';
 import { Enrolment, EnrolmentStatus } from './enrolment.entity';
-import { EnrolmentChange } from './enrolment-change.entity';
+import { EnrolmentChange, EnrolmentChangeKind } from './enrolment-change.entity';
 import { ProgramChangeStatus } from './program-change.entity';
 import { Program, ProgramStatus } from './program.entity';
 import { ProgramsService } from './programs.service';
 import { actorRef, assertNotProposer, isCheckViolation, PageWindow } from './maker-checker';
+import { withdrawOpenOffers } from './financeability';
 import { enrolmentVisibilitySql, programVisibilitySql, Reader, redact } from './visibility';
 import { EnrolmentView } from './views';
 
@@ -125,8 +126,36 @@ export class EnrolmentsService {
     return this.transition(actor, enrolmentId, { from: EnrolmentStatus.APPROVED, to: EnrolmentStatus.SUSPENDED, action: 'enrolment.suspended', reason });
   }
 
-  reactivate(actor: Actor, enrolmentId: string): Promise<EnrolmentView> {
-    return this.transition(actor, enrolmentId, { from: EnrolmentStatus.SUSPENDED, to: EnrolmentStatus.APPROVED, action: 'enrolment.reactivated' });
+  /**
+   * Lifting a suspension is no one person's decision: a bank user proposes it, and the enrolment
+   * stays SUSPENDED until a checker other than the proposer approves the change (approveChange).
+   */
+  async proposeReactivation(actor: Actor, enrolmentId: string): Promise<{ change: EnrolmentChange; currency: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const { enrolment, program } = await this.bankEnrolment(manager, actor, enrolmentId);
+      assertSuspended(enrolment);
+      // Under the enrolment's row lock: the unique index behind it is only the backstop.
+      if (await manager.existsBy(EnrolmentChange, { enrolmentId, kind: EnrolmentChangeKind.REACTIVATION, status: ProgramChangeStatus.PENDING })) {
+        throw conflict('reactivation_pending', 'a reactivation of this enrolment already awaits a checker');
+      }
+      const change = await manager.save(
+        manager.create(EnrolmentChange, {
+          enrolmentId,
+          programId: program.id,
+          kind: EnrolmentChangeKind.REACTIVATION,
+          subLimit: null,
+          status: ProgramChangeStatus.PENDING,
+          reason: null,
+          proposedBy: actor.userId,
+          decidedBy: null,
+          decidedAt: null,
+        }),
+      );
+      await this.audit.record(manager, [
+        { chainId: program.id, actor: actorRef(actor), action: 'enrolment.reactivation.proposed', objectType: 'enrolment_change', objectId: change.id, after: { status: EnrolmentStatus.APPROVED } },
+      ]);
+      return { change: await manager.findOneByOrFail(EnrolmentChange, { id: change.id }), currency: program.currency };
+    });
   }
 
   /** The bank maker or the anchor admin proposes a new sub-limit; a bank checker applies it. */
@@ -139,6 +168,7 @@ export class EnrolmentsService {
         manager.create(EnrolmentChange, {
           enrolmentId,
           programId: program.id,
+          kind: EnrolmentChangeKind.SUB_LIMIT,
           subLimit,
           status: ProgramChangeStatus.PENDING,
           reason: null,
@@ -154,46 +184,66 @@ export class EnrolmentsService {
     });
   }
 
-  /** Applies a proposed sub-limit; it can't go below what the supplier has in use (guarded UPDATE, CHECK as backstop). */
-  async approveSubLimit(actor: Actor, enrolmentId: string, changeId: string): Promise<{ change: EnrolmentChange; currency: string }> {
+  /** A checker applies a proposed change: a new sub-limit, or the reactivation of a suspended enrolment. */
+  async approveChange(actor: Actor, enrolmentId: string, changeId: string): Promise<{ change: EnrolmentChange; currency: string }> {
     return this.dataSource.transaction(async (manager) => {
       const { enrolment, program } = await this.bankEnrolment(manager, actor, enrolmentId);
       const change = await this.pendingChange(manager, actor, enrolmentId, changeId);
-      if (enrolment.status === EnrolmentStatus.REJECTED) throw conflict('enrolment_rejected', 'the enrolment was rejected');
-      if (new Decimal(change.subLimit).greaterThan(program.limitAmount)) {
-        throw conflict('sub_limit_above_limit', 'the sub-limit exceeds the program limit', { field: 'subLimit' });
-      }
-      const belowUtilisation = () =>
-        conflict('limit_below_utilisation', `${formatAmount(enrolment.utilised, program.currency)} ${program.currency} of the sub-limit is in use: it can't be cut below that`, {
-          field: 'subLimit',
-        });
-      let updated: number;
-      try {
-        [, updated] = await manager.query(
-          `UPDATE enrolments SET sub_limit = $2, updated_at = now() WHERE id = $1 AND utilised <= $2`,
-          [enrolmentId, change.subLimit],
-        );
-      } catch (error) {
-        if (isCheckViolation(error, 'enrolments_utilisation_within_sub_limit')) throw belowUtilisation();
-        throw error;
-      }
-      if (updated !== 1) throw belowUtilisation();
-      await manager.update(EnrolmentChange, { id: changeId }, { status: ProgramChangeStatus.APPROVED, decidedBy: actor.userId, decidedAt: () => 'now()' });
-      await this.audit.record(manager, [
-        { chainId: program.id, actor: actorRef(actor), action: 'enrolment.sub_limit.approved', objectType: 'enrolment_change', objectId: changeId, before: { subLimit: enrolment.subLimit }, after: { subLimit: change.subLimit } },
-      ]);
-      await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: program.id } }]);
+      if (change.kind === EnrolmentChangeKind.REACTIVATION) await this.reactivate(manager, actor, enrolment, program, change);
+      else await this.applySubLimit(manager, actor, enrolment, program, change);
       return { change: await manager.findOneByOrFail(EnrolmentChange, { id: changeId }), currency: program.currency };
     });
   }
 
-  async rejectSubLimit(actor: Actor, enrolmentId: string, changeId: string, reason: string): Promise<{ change: EnrolmentChange; currency: string }> {
+  /** The suspended enrolment APPROVED again, and offers generated for its receivables. */
+  private async reactivate(manager: EntityManager, actor: Actor, enrolment: Enrolment, program: Program, change: EnrolmentChange): Promise<void> {
+    assertSuspended(enrolment);
+    assertEnrolling(program);
+    await manager.update(Enrolment, { id: enrolment.id }, { status: EnrolmentStatus.APPROVED });
+    await manager.update(EnrolmentChange, { id: change.id }, { status: ProgramChangeStatus.APPROVED, decidedBy: actor.userId, decidedAt: () => 'now()' });
+    await this.audit.record(manager, [
+      { chainId: program.id, actor: actorRef(actor), action: 'enrolment.reactivated', objectType: 'enrolment', objectId: enrolment.id, before: { status: enrolment.status }, after: { status: EnrolmentStatus.APPROVED, changeId: change.id, proposedBy: change.proposedBy } },
+    ]);
+    await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: program.id } }]);
+  }
+
+  /** Applies a proposed sub-limit; it can't go below what the supplier has in use (guarded UPDATE, CHECK as backstop). */
+  private async applySubLimit(manager: EntityManager, actor: Actor, enrolment: Enrolment, program: Program, change: EnrolmentChange): Promise<void> {
+    const subLimit = change.subLimit!;
+    if (enrolment.status === EnrolmentStatus.REJECTED) throw conflict('enrolment_rejected', 'the enrolment was rejected');
+    if (new Decimal(subLimit).greaterThan(program.limitAmount)) {
+      throw conflict('sub_limit_above_limit', 'the sub-limit exceeds the program limit', { field: 'subLimit' });
+    }
+    const belowUtilisation = () =>
+      conflict('limit_below_utilisation', `${formatAmount(enrolment.utilised, program.currency)} ${program.currency} of the sub-limit is in use: it can't be cut below that`, {
+        field: 'subLimit',
+      });
+    let updated: number;
+    try {
+      [, updated] = await manager.query(
+        `UPDATE enrolments SET sub_limit = $2, updated_at = now() WHERE id = $1 AND utilised <= $2`,
+        [enrolment.id, subLimit],
+      );
+    } catch (error) {
+      if (isCheckViolation(error, 'enrolments_utilisation_within_sub_limit')) throw belowUtilisation();
+      throw error;
+    }
+    if (updated !== 1) throw belowUtilisation();
+    await manager.update(EnrolmentChange, { id: change.id }, { status: ProgramChangeStatus.APPROVED, decidedBy: actor.userId, decidedAt: () => 'now()' });
+    await this.audit.record(manager, [
+      { chainId: program.id, actor: actorRef(actor), action: 'enrolment.sub_limit.approved', objectType: 'enrolment_change', objectId: change.id, before: { subLimit: enrolment.subLimit }, after: { subLimit } },
+    ]);
+    await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: program.id } }]);
+  }
+
+  async rejectChange(actor: Actor, enrolmentId: string, changeId: string, reason: string): Promise<{ change: EnrolmentChange; currency: string }> {
     return this.dataSource.transaction(async (manager) => {
       const { program } = await this.bankEnrolment(manager, actor, enrolmentId);
-      await this.pendingChange(manager, actor, enrolmentId, changeId);
+      const change = await this.pendingChange(manager, actor, enrolmentId, changeId);
       await manager.update(EnrolmentChange, { id: changeId }, { status: ProgramChangeStatus.REJECTED, reason, decidedBy: actor.userId, decidedAt: () => 'now()' });
+      const action = change.kind === EnrolmentChangeKind.REACTIVATION ? 'enrolment.reactivation.rejected' : 'enrolment.sub_limit.rejected';
       await this.audit.record(manager, [
-        { chainId: program.id, actor: actorRef(actor), action: 'enrolment.sub_limit.rejected', objectType: 'enrolment_change', objectId: changeId, after: { reason } },
+        { chainId: program.id, actor: actorRef(actor), action, objectType: 'enrolment_change', objectId: changeId, after: { reason } },
       ]);
       return { change: await manager.findOneByOrFail(EnrolmentChange, { id: changeId }), currency: program.currency };
     });
@@ -266,8 +316,9 @@ export class EnrolmentsService {
       if (t.to === EnrolmentStatus.APPROVED) assertEnrolling(program);
       const approval = t.from === EnrolmentStatus.PENDING && t.to === EnrolmentStatus.APPROVED ? { approvedBy: actor.userId } : {};
       await manager.update(Enrolment, { id: enrolmentId }, { status: t.to, ...approval });
+      const withdrawn = t.to === EnrolmentStatus.SUSPENDED ? { offersWithdrawn: await withdrawOpenOffers(manager, { enrolmentId }) } : {};
       await this.audit.record(manager, [
-        { chainId: program.id, actor: actorRef(actor), action: t.action, objectType: 'enrolment', objectId: enrolmentId, before: { status: t.from }, after: { status: t.to, reason: t.reason ?? null } },
+        { chainId: program.id, actor: actorRef(actor), action: t.action, objectType: 'enrolment', objectId: enrolmentId, before: { status: t.from }, after: { status: t.to, reason: t.reason ?? null, ...withdrawn } },
       ]);
       if (t.to === EnrolmentStatus.APPROVED) await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: program.id } }]);
     });
@@ -339,6 +390,10 @@ export class EnrolmentsService {
     if (!known) throw notFound('supplier', 'supplierId');
     return known.id;
   }
+}
+
+function assertSuspended(enrolment: Enrolment): void {
+  if (enrolment.status !== EnrolmentStatus.SUSPENDED) throw conflict('enrolment_not_suspended', `the enrolment is ${enrolment.status}, not SUSPENDED`);
 }
 
 function assertEnrolling(program: Program): void {

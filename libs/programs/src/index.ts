@@ -8,5 +8,6 @@ export * from './visibility';
 export type { PageWindow } from './maker-checker';
 export * from './programs.module';
 export * from './limits.service';
+export * from './financeability';
 export * from './programs.service';
 export * from './enrolments.service';

@@ -6,6 +6,12 @@ export enum ProgramChangeStatus {
   REJECTED = 'REJECTED',
 }
 
+/** What a change does once a checker approves it: new terms, or a suspended program ACTIVE again. */
+export enum ProgramChangeKind {
+  TERMS = 'TERMS',
+  REACTIVATION = 'REACTIVATION',
+}
+
 /** The limit and pricing fields a maker may propose to change; a checker applies them. */
 export interface ProgramTerms {
   limitAmount?: string;
@@ -22,6 +28,8 @@ export interface ProgramTerms {
 export class ProgramChange {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) programId: string;
+  @Column({ type: 'text' }) kind: ProgramChangeKind;
+  /** Empty for a reactivation. */
   @Column({ type: 'jsonb' }) changes: ProgramTerms;
   @Column({ type: 'text' }) status: ProgramChangeStatus;
   @Column({ type: 'text', nullable: true }) reason: string | null;

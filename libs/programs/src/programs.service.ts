@@ -7,10 +7,11 @@ import { ClockService } from '@scf/database';
 import { Actor } from '@scf/identity';
 import { JOBS, OutboxService } from '@scf/queue';
 import { Program, ProgramStatus } from './program.entity';
-import { ProgramChange, ProgramChangeStatus, ProgramTerms } from './program-change.entity';
+import { ProgramChange, ProgramChangeKind, ProgramChangeStatus, ProgramTerms } from './program-change.entity';
 import { changesPricing, NewProgram, parseNewProgram, parseTermChanges, TERM_FIELDS } from './program-terms';
 import { programVisibilitySql, redact } from './visibility';
 import { actorRef, assertNotProposer, isCheckViolation, PageWindow } from './maker-checker';
+import { withdrawOpenOffers } from './financeability';
 import { programView, SupplierUtilisationView, UtilisationView } from './views';
 import { EnrolmentStatus } from './enrolment.entity';
 
@@ -108,8 +109,26 @@ export class ProgramsService {
     return this.transition(actor, id, { from: ProgramStatus.ACTIVE, to: ProgramStatus.SUSPENDED, action: 'program.suspended', reason });
   }
 
-  reactivate(actor: Actor, id: string): Promise<Program> {
-    return this.transition(actor, id, { from: ProgramStatus.SUSPENDED, to: ProgramStatus.ACTIVE, action: 'program.reactivated' });
+  /**
+   * Lifting a suspension is no one person's decision: a bank user proposes it, and the program stays
+   * SUSPENDED until a checker other than the proposer approves the change (approveChange).
+   */
+  async proposeReactivation(actor: Actor, id: string): Promise<{ program: Program; change: ProgramChange }> {
+    return this.dataSource.transaction(async (manager) => {
+      const program = await this.bankProgram(manager, actor, id, true);
+      assertSuspended(program);
+      // Under the program's row lock: the unique index behind it is only the backstop.
+      if (await manager.existsBy(ProgramChange, { programId: id, kind: ProgramChangeKind.REACTIVATION, status: ProgramChangeStatus.PENDING })) {
+        throw conflict('reactivation_pending', 'a reactivation of this program already awaits a checker');
+      }
+      const change = await manager.save(
+        manager.create(ProgramChange, { programId: id, kind: ProgramChangeKind.REACTIVATION, changes: {}, status: ProgramChangeStatus.PENDING, reason: null, proposedBy: actor.userId, decidedBy: null, decidedAt: null }),
+      );
+      await this.audit.record(manager, [
+        { chainId: id, actor: actorRef(actor), action: 'program.reactivation.proposed', objectType: 'program_change', objectId: change.id, after: { status: ProgramStatus.ACTIVE } },
+      ]);
+      return { program, change: await manager.findOneByOrFail(ProgramChange, { id: change.id }) };
+    });
   }
 
   /** Programs visible to the actor, `limit + 1` rows so that the caller can tell whether more exist. */
@@ -168,7 +187,7 @@ export class ProgramsService {
       const changes = parseTermChanges(input, program);
       assertOpen(program);
       const change = await manager.save(
-        manager.create(ProgramChange, { programId, changes, status: ProgramChangeStatus.PENDING, reason: null, proposedBy: actor.userId, decidedBy: null, decidedAt: null }),
+        manager.create(ProgramChange, { programId, kind: ProgramChangeKind.TERMS, changes, status: ProgramChangeStatus.PENDING, reason: null, proposedBy: actor.userId, decidedBy: null, decidedAt: null }),
       );
       await this.audit.record(manager, [
         { chainId: programId, actor: actorRef(actor), action: 'program.change.proposed', objectType: 'program_change', objectId: change.id, after: changes },
@@ -180,11 +199,13 @@ export class ProgramsService {
   /**
    * A checker applies a proposed change in one transaction. A limit can't be cut below what is in
    * use: the UPDATE is guarded in SQL (the CHECK constraint backs it up). Offers are re-priced after.
+   * A reactivation makes the suspended program ACTIVE again and offers are generated anew.
    */
   async approveChange(actor: Actor, programId: string, changeId: string): Promise<{ program: Program; change: ProgramChange }> {
     return this.dataSource.transaction(async (manager) => {
       const program = await this.bankProgram(manager, actor, programId, true);
       const change = await this.pendingChange(manager, actor, programId, changeId);
+      if (change.kind === ProgramChangeKind.REACTIVATION) return this.reactivate(manager, actor, program, change);
       assertOpen(program);
       const pricingVersion = changesPricing(change.changes) ? program.pricingVersion + 1 : program.pricingVersion;
       await this.applyTerms(manager, program, change.changes, pricingVersion);
@@ -199,6 +220,20 @@ export class ProgramsService {
         change: await manager.findOneByOrFail(ProgramChange, { id: changeId }),
       };
     });
+  }
+
+  private async reactivate(manager: EntityManager, actor: Actor, program: Program, change: ProgramChange): Promise<{ program: Program; change: ProgramChange }> {
+    assertSuspended(program);
+    await manager.update(Program, { id: program.id }, { status: ProgramStatus.ACTIVE });
+    await manager.update(ProgramChange, { id: change.id }, { status: ProgramChangeStatus.APPROVED, decidedBy: actor.userId, decidedAt: () => 'now()' });
+    await this.audit.record(manager, [
+      { chainId: program.id, actor: actorRef(actor), action: 'program.reactivated', objectType: 'program', objectId: program.id, before: { status: program.status }, after: { status: ProgramStatus.ACTIVE, changeId: change.id, proposedBy: change.proposedBy } },
+    ]);
+    await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: program.id } }]);
+    return {
+      program: await manager.findOneByOrFail(Program, { id: program.id }),
+      change: await manager.findOneByOrFail(ProgramChange, { id: change.id }),
+    };
   }
 
   async rejectChange(actor: Actor, programId: string, changeId: string, reason: string): Promise<{ program: Program; change: ProgramChange }> {
@@ -275,8 +310,9 @@ export class ProgramsService {
       }
       const approval = t.from === ProgramStatus.DRAFT && t.to === ProgramStatus.ACTIVE ? { approvedBy: actor.userId } : {};
       await manager.update(Program, { id }, { status: t.to, ...approval });
+      const withdrawn = t.to === ProgramStatus.SUSPENDED ? { offersWithdrawn: await withdrawOpenOffers(manager, { programId: id }) } : {};
       await this.audit.record(manager, [
-        { chainId: id, actor: actorRef(actor), action: t.action, objectType: 'program', objectId: id, before: { status: t.from }, after: { status: t.to, reason: t.reason ?? null } },
+        { chainId: id, actor: actorRef(actor), action: t.action, objectType: 'program', objectId: id, before: { status: t.from }, after: { status: t.to, reason: t.reason ?? null, ...withdrawn } },
       ]);
       if (t.to === ProgramStatus.ACTIVE) await this.outbox.enqueue(manager, [{ job: JOBS.GENERATE_OFFERS, data: { programId: id } }]);
       return manager.findOneByOrFail(Program, { id });
@@ -335,6 +371,10 @@ interface UtilisationRow {
   sub_limit: string | null;
   utilised: string | null;
   status: EnrolmentStatus | null;
+}
+
+function assertSuspended(program: Program): void {
+  if (program.status !== ProgramStatus.SUSPENDED) throw conflict('program_not_suspended', `the program is ${program.status}, not SUSPENDED`);
 }
 
 function assertOpen(program: Program): void {

@@ -1,8 +1,8 @@
 import { available, formatAmount, formatRate } from '@scf/core';
 import { Program, ProgramStatus } from './program.entity';
-import { ProgramChange, ProgramChangeStatus, ProgramTerms } from './program-change.entity';
+import { ProgramChange, ProgramChangeKind, ProgramChangeStatus, ProgramTerms } from './program-change.entity';
 import { EnrolmentStatus } from './enrolment.entity';
-import { EnrolmentChange } from './enrolment-change.entity';
+import { EnrolmentChange, EnrolmentChangeKind } from './enrolment-change.entity';
 
 /** A program as clients see it: money formatted to the currency's minor unit, rates as exact decimal strings. */
 export interface ProgramView {
@@ -82,6 +82,7 @@ export function termsView(terms: ProgramTerms, currency: string): ProgramTerms {
 export interface ProgramChangeView {
   id: string;
   programId: string;
+  kind: ProgramChangeKind;
   changes: ProgramTerms;
   status: ProgramChangeStatus;
   reason: string | null;
@@ -95,6 +96,7 @@ export function programChangeView(change: ProgramChange, currency: string): Prog
   return {
     id: change.id,
     programId: change.programId,
+    kind: change.kind,
     changes: termsView(change.changes, currency),
     status: change.status,
     reason: change.reason,
@@ -126,7 +128,8 @@ export interface EnrolmentChangeView {
   id: string;
   enrolmentId: string;
   programId: string;
-  subLimit: string;
+  kind: EnrolmentChangeKind;
+  subLimit: string | null;
   status: ProgramChangeStatus;
   reason: string | null;
   proposedBy: string;
@@ -136,7 +139,7 @@ export interface EnrolmentChangeView {
 }
 
 export function enrolmentChangeView(change: EnrolmentChange, currency: string): EnrolmentChangeView {
-  return { ...change, subLimit: formatAmount(change.subLimit, currency) };
+  return { ...change, subLimit: change.subLimit === null ? null : formatAmount(change.subLimit, currency) };
 }
 
 export interface SupplierUtilisationView {

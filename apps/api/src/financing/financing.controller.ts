@@ -45,7 +45,9 @@ export class FinancingController {
   @ApiBadRequestResponse({ type: Problem, description: 'offers_span_programs, malformed or repeated ids, idempotency_key_required' })
   @ApiConflictResponse({
     type: Problem,
-    description: 'offer_not_open, offer_expired, receivable_not_open, program_limit_exceeded, sub_limit_exceeded, program_expired',
+    description:
+      'program_suspended, program_expired, enrolment_suspended, offer_not_open, offer_expired, offer_stale (priced under terms since changed), ' +
+      'receivable_not_open, program_limit_exceeded, sub_limit_exceeded',
   })
   create(@CurrentActor() actor: Actor, @Body() body: NewFinancingRequestDto): Promise<FinancingDto> {
     return this.financing.request(actor, body.offerIds);
@@ -79,7 +81,7 @@ export class FinancingController {
   @HttpCode(200)
   @Roles(Role.BANK_APPROVER)
   @ApiOkResponse({ type: FinancingDto })
-  @ApiConflictResponse({ type: Problem, description: 'financing_not_requested' })
+  @ApiConflictResponse({ type: Problem, description: 'financing_not_requested, program_suspended, program_expired, enrolment_suspended' })
   approve(@CurrentActor() actor: Actor, @Param('id', new IdPipe('id')) id: string): Promise<FinancingDto> {
     return this.financing.approve(actor, id);
   }
@@ -109,8 +111,9 @@ export class FinancingController {
   }
 
   /**
-   * Disbursement at the value date; discount, fee and net proceeds are priced for that date. The
-   * net proceeds go to the supplier's verified payout account, named in a disbursement instruction.
+   * Disbursement at the value date: the accepted amounts on the offers' value date, re-priced for a
+   * later one. The net proceeds go to the supplier's verified payout account, named in a
+   * disbursement instruction.
    */
   @Post(':id/fund')
   @HttpCode(200)
@@ -118,7 +121,11 @@ export class FinancingController {
   @RequiresIdempotencyKey()
   @ApiOkResponse({ type: FinancingDto })
   @ApiBadRequestResponse({ type: Problem, description: 'value_date_in_past, value_date_not_before_maturity, tenor_out_of_range, idempotency_key_required' })
-  @ApiConflictResponse({ type: Problem, description: 'financing_not_approved, payout_account_unverified (the supplier has no payout account verified by a bank)' })
+  @ApiConflictResponse({
+    type: Problem,
+    description:
+      'financing_not_approved, program_suspended, program_expired, enrolment_suspended, net_proceeds_not_positive (re-priced for that value date), payout_account_unverified (the supplier has no payout account verified by a bank)',
+  })
   fund(
     @CurrentActor() actor: Actor,
     @Param('id', new IdPipe('id')) id: string,

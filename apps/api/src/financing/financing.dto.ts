@@ -47,7 +47,7 @@ export class RejectFinancingDto {
 }
 
 export class FundFinancingDto {
-  @DateField('date the supplier is paid; today\'s business date when omitted. Discount is priced from it.', '2026-03-01', true)
+  @DateField('date the supplier is paid; today\'s business date when omitted. On the offers\' value date the accepted amounts are paid; on a later one the discount is priced again from it.', '2026-03-01', true)
   valueDate?: string;
 }
 
@@ -93,7 +93,10 @@ export class FinancingSummaryDto implements FinancingSummaryView {
   @NotForAnchor({ example: '900000.00' }) totalAdvance?: string;
   @NotForAnchor({ example: '10983.75' }) totalDiscount?: string;
   @NotForAnchor({ example: '900.00' }) totalFee?: string;
-  @NotForAnchor({ example: '888116.25' }) totalNetProceeds?: string;
+  @NotForAnchor({ example: '888116.25', description: 'paid to the supplier: the accepted amount, or re-priced if funded on a later value date' }) totalNetProceeds?: string;
+  @NotForAnchor({ example: '10983.75', description: 'as accepted' }) acceptedTotalDiscount?: string;
+  @NotForAnchor({ example: '900.00', description: 'as accepted' }) acceptedTotalFee?: string;
+  @NotForAnchor({ example: '888116.25', description: 'as accepted; funding on the offers\' value date pays exactly this' }) acceptedTotalNetProceeds?: string;
   @NotForAnchor({ format: 'date', nullable: true, type: String, description: 'fixed at funding' }) valueDate?: string | null;
   @NotForAnchor({ nullable: true, type: String }) rejectionReason?: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
-import { EnrolmentChangeView, EnrolmentStatus, EnrolmentView, ProgramChangeStatus } from '@scf/programs';
+import { EnrolmentChangeKind, EnrolmentChangeView, EnrolmentStatus, EnrolmentView, ProgramChangeStatus } from '@scf/programs';
 import { AmountField, BankAccountField, IdField, NestedField, NotForAnchor, TaxIdField } from '../http/fields';
 import { PageQuery } from '../http/pagination';
 
@@ -57,7 +57,8 @@ export class EnrolmentChangeDto implements EnrolmentChangeView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) enrolmentId: string;
   @ApiProperty({ format: 'uuid' }) programId: string;
-  @ApiProperty({ example: '3000000.00' }) subLimit: string;
+  @ApiProperty({ enum: EnrolmentChangeKind, description: 'SUB_LIMIT: a new sub-limit; REACTIVATION: the suspended enrolment APPROVED again' }) kind: EnrolmentChangeKind;
+  @ApiProperty({ example: '3000000.00', nullable: true, type: String, description: 'null for a reactivation' }) subLimit: string | null;
   @ApiProperty({ enum: ProgramChangeStatus }) status: ProgramChangeStatus;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ format: 'uuid' }) proposedBy: string;

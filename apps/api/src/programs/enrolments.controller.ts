@@ -86,12 +86,16 @@ export class EnrolmentsController {
   }
 
   @Post('enrolments/:id/reactivate')
-  @HttpCode(200)
-  @Roles(Role.BANK_APPROVER, Role.BANK_ADMIN)
-  @ApiOkResponse({ type: EnrolmentDto, description: 'APPROVED again' })
+  @Roles(Role.BANK_CREDIT_OFFICER, Role.BANK_APPROVER, Role.BANK_ADMIN)
+  @ApiCreatedResponse({
+    type: EnrolmentChangeDto,
+    description:
+      'a PENDING change of kind REACTIVATION: the enrolment stays SUSPENDED until a bank checker other than you approves it ' +
+      '(POST …/sub-limit-changes/{changeId}/approve, which decides every enrolment change). 409 enrolment_not_suspended, reactivation_pending',
+  })
   @ProblemResponses(400, 404, 409)
-  async reactivate(@CurrentActor() actor: Actor, @Param('id', new IdPipe('enrolmentId')) id: string): Promise<EnrolmentDto> {
-    return this.enrolments.reactivate(actor, id);
+  async reactivate(@CurrentActor() actor: Actor, @Param('id', new IdPipe('enrolmentId')) id: string): Promise<EnrolmentChangeDto> {
+    return changeDto(await this.enrolments.proposeReactivation(actor, id));
   }
 
   @Post('enrolments/:id/sub-limit')
@@ -104,7 +108,7 @@ export class EnrolmentsController {
 
   @Get('enrolments/:id/sub-limit-changes')
   @Roles(...PROGRAM_PARTY_ROLES)
-  @ApiOkResponse({ type: EnrolmentChangePage, description: 'newest first' })
+  @ApiOkResponse({ type: EnrolmentChangePage, description: 'the enrolment\'s changes, sub-limits and reactivations (kind), newest first' })
   @ProblemResponses(400, 404)
   async listSubLimitChanges(
     @CurrentActor() actor: Actor,
@@ -119,14 +123,17 @@ export class EnrolmentsController {
   @Post('enrolments/:id/sub-limit-changes/:changeId/approve')
   @HttpCode(200)
   @Roles(Role.BANK_APPROVER)
-  @ApiOkResponse({ type: EnrolmentChangeDto, description: 'APPROVED and applied; never below the supplier\'s utilisation (409 limit_below_utilisation)' })
+  @ApiOkResponse({
+    type: EnrolmentChangeDto,
+    description: 'APPROVED and applied: a sub-limit never below the supplier\'s utilisation (409 limit_below_utilisation); a REACTIVATION makes the enrolment APPROVED again',
+  })
   @ProblemResponses(400, 404, 409)
   async approveSubLimit(
     @CurrentActor() actor: Actor,
     @Param('id', new IdPipe('enrolmentId')) id: string,
     @Param('changeId', new IdPipe('changeId')) changeId: string,
   ): Promise<EnrolmentChangeDto> {
-    return changeDto(await this.enrolments.approveSubLimit(actor, id, changeId));
+    return changeDto(await this.enrolments.approveChange(actor, id, changeId));
   }
 
   @Post('enrolments/:id/sub-limit-changes/:changeId/reject')
@@ -140,6 +147,6 @@ export class EnrolmentsController {
     @Param('changeId', new IdPipe('changeId')) changeId: string,
     @Body() body: ReasonDto,
   ): Promise<EnrolmentChangeDto> {
-    return changeDto(await this.enrolments.rejectSubLimit(actor, id, changeId, body.reason));
+    return changeDto(await this.enrolments.rejectChange(actor, id, changeId, body.reason));
   }
 }

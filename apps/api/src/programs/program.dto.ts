@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { ProgramChangeStatus, ProgramChangeView, PROGRAM_SORTS, ProgramSort, ProgramStatus, ProgramTerms, ProgramView, SupplierUtilisationView, UtilisationView, EnrolmentStatus } from '@scf/programs';
+import { ProgramChangeKind, ProgramChangeStatus, ProgramChangeView, PROGRAM_SORTS, ProgramSort, ProgramStatus, ProgramTerms, ProgramView, SupplierUtilisationView, UtilisationView, EnrolmentStatus } from '@scf/programs';
 import { AmountField, CurrencyField, DateField, IdField, NotForAnchor, RateField } from '../http/fields';
 import { PageQuery } from '../http/pagination';
 
@@ -23,7 +23,7 @@ export class CreateProgramDto {
   @ApiProperty({ minimum: 0, maximum: 365, example: 5 }) @IsInt() @Min(0) @Max(365) graceDays: number;
   @RateField('annual penalty rate on overdue advances', '0.18') penaltyRate: string;
   @ApiProperty({ minimum: 1, maximum: 365, example: 3 }) @IsInt() @Min(1) @Max(365) offerValidityDays: number;
-  @AmountField('financing up to this advance is approved without a checker; "0" to check all', '1000000.00') autoApprovalThreshold: string;
+  @AmountField('a supplier\'s financing is approved without a checker while its advances auto-approved on the business date stay within this amount (a daily cap per supplier, so split requests add up); "0" to check all', '1000000.00') autoApprovalThreshold: string;
 }
 
 export class ProposeProgramChangeDto implements ProgramTerms {
@@ -73,7 +73,7 @@ export class ProgramDto implements ProgramView {
   @ApiProperty() graceDays: number;
   @ApiProperty({ example: '0.18' }) penaltyRate: string;
   @ApiProperty() offerValidityDays: number;
-  @ApiProperty({ example: '1000000.00' }) autoApprovalThreshold: string;
+  @ApiProperty({ example: '1000000.00', description: 'daily cap per supplier on auto-approved advances' }) autoApprovalThreshold: string;
   @ApiProperty({ enum: ProgramStatus }) status: ProgramStatus;
   @ApiProperty({ description: 'incremented by every applied pricing change; offers carry the version they were priced at' }) pricingVersion: number;
   @ApiProperty({ format: 'uuid', description: 'the maker' }) createdBy: string;
@@ -96,7 +96,8 @@ export class ProgramTermsDto implements ProgramTerms {
 export class ProgramChangeDto implements ProgramChangeView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) programId: string;
-  @ApiProperty({ type: ProgramTermsDto }) changes: ProgramTermsDto;
+  @ApiProperty({ enum: ProgramChangeKind, description: 'TERMS: new terms; REACTIVATION: the suspended program ACTIVE again' }) kind: ProgramChangeKind;
+  @ApiProperty({ type: ProgramTermsDto, description: 'the proposed terms; empty for a reactivation' }) changes: ProgramTermsDto;
   @ApiProperty({ enum: ProgramChangeStatus }) status: ProgramChangeStatus;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ format: 'uuid' }) proposedBy: string;

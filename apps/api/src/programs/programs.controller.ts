@@ -80,12 +80,15 @@ export class ProgramsController {
   }
 
   @Post(':id/reactivate')
-  @HttpCode(200)
-  @Roles(Role.BANK_APPROVER, Role.BANK_ADMIN)
-  @ApiOkResponse({ type: ProgramDto, description: 'ACTIVE again' })
+  @Roles(Role.BANK_CREDIT_OFFICER, Role.BANK_APPROVER, Role.BANK_ADMIN)
+  @ApiCreatedResponse({
+    type: ProgramChangeDto,
+    description: 'a PENDING change of kind REACTIVATION: the program stays SUSPENDED until a checker other than you approves it (POST …/changes/{changeId}/approve). 409 program_not_suspended, reactivation_pending',
+  })
   @ProblemResponses(400, 404, 409)
-  async reactivate(@CurrentActor() actor: Actor, @Param('id', new IdPipe('programId')) id: string): Promise<ProgramDto> {
-    return programView(await this.programs.reactivate(actor, id));
+  async reactivate(@CurrentActor() actor: Actor, @Param('id', new IdPipe('programId')) id: string): Promise<ProgramChangeDto> {
+    const { program, change } = await this.programs.proposeReactivation(actor, id);
+    return programChangeView(change, program.currency);
   }
 
   @Post(':id/changes')
@@ -118,7 +121,7 @@ export class ProgramsController {
   @Post(':id/changes/:changeId/approve')
   @HttpCode(200)
   @Roles(Role.BANK_APPROVER)
-  @ApiOkResponse({ type: ProgramChangeDto, description: 'APPROVED and applied; pricing changes bump pricingVersion and re-price offers' })
+  @ApiOkResponse({ type: ProgramChangeDto, description: 'APPROVED and applied; pricing changes bump pricingVersion and re-price offers; a REACTIVATION makes the program ACTIVE again' })
   @ProblemResponses(400, 404, 409)
   async approveChange(
     @CurrentActor() actor: Actor,

@@ -4,6 +4,7 @@ import { AuditService } from '@scf/audit';
 import { DayCountBasis, IsoDate, parseIsoDate } from '@scf/core';
 import { ClockService } from '@scf/database';
 import { JOBS, JobHandler, JobPayloads } from '@scf/queue';
+import { FinancingService } from '../financing.service';
 import { penaltyAsOf } from '../penalty';
 
 const ACCRUAL_BATCH = 1000;
@@ -11,6 +12,7 @@ const ACCRUAL_BATCH = 1000;
 export interface DailyFinancingResult {
   businessDate: IsoDate;
   requestsOverdue: number;
+  requestsLapsed: number;
   itemsAccrued: number;
   programsExpired: number;
 }
@@ -28,7 +30,8 @@ interface OverdueItemRow {
 /**
  * End of day for financing, for one business date: funded items past maturity + grace become
  * OVERDUE (with their request and receivable), penalty interest is recomputed from scratch as of
- * that date (see penaltyAsOf for the convention), and programs past their validity expire.
+ * that date (see penaltyAsOf for the convention), unfunded requests that can no longer be funded
+ * lapse (FinancingService.lapseUnfundable), and programs past their validity expire.
  * Running it twice for a date changes nothing the second time; running it for an earlier date
  * never lowers a penalty already accrued to a later one.
  */
@@ -40,6 +43,7 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
     private readonly dataSource: DataSource,
     private readonly clock: ClockService,
     private readonly audit: AuditService,
+    private readonly financing: FinancingService,
   ) {}
 
   async handle(data: JobPayloads[typeof JOBS.DAILY_FINANCING]): Promise<DailyFinancingResult> {
@@ -47,12 +51,13 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
     return this.dataSource.transaction(async (manager) => {
       const requestsOverdue = await this.markOverdue(manager, businessDate);
       const itemsAccrued = await this.accruePenalties(manager, businessDate);
+      const requestsLapsed = await this.financing.lapseUnfundable(manager, businessDate);
       const programsExpired = await this.expirePrograms(manager, businessDate);
       await manager.query(
         `INSERT INTO scheduled_runs (job_name, business_date) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
         [this.job, businessDate],
       );
-      return { businessDate, requestsOverdue, itemsAccrued, programsExpired };
+      return { businessDate, requestsOverdue, requestsLapsed, itemsAccrued, programsExpired };
     });
   }
 
