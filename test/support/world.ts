@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { OrganisationType, Role } from '@scf/identity';
 import { Platform, waitFor } from './platform';
-import { auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, login, PASSWORD, Session } from './fixtures';
+import { addUser as addInvitedUser, auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, login, Session } from './fixtures';
 
 /**
  * A "world": one bank, its anchor, an ACTIVE program with two enrolled suppliers, and every kind of
@@ -74,11 +74,10 @@ export interface World {
   apiKeySecret: string;
 }
 
-/** A user added by the service, as a bootstrap command would (any roles of the organisation's type). */
+/** A user invited by the service, as a command would (any roles of the organisation's type), who accepts. */
 async function addUser(platform: Platform, organisationId: string, organisationType: OrganisationType, roles: Role[]): Promise<Session> {
   const email = `${roles.length > 1 ? 'all' : roles[0].toLowerCase()}-${unique()}@${organisationType.toLowerCase()}.test`;
-  await platform.app.get(OrganisationsService).addUser({ organisationId, organisationType, email, displayName: email, password: PASSWORD, roles });
-  return login(platform, email);
+  return addInvitedUser(platform, { organisationId, organisationType, email, roles });
 }
 
 /** A fresh token for the session's user (after a logout), written into the same object. */

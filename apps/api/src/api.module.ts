@@ -14,6 +14,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { IdempotencyService } from './http/idempotency.service';
 import { OrganisationsController } from './organisations/organisations.controller';
+import { UsersController } from './organisations/users.controller';
 import { ProgramsApiModule } from './programs/programs-api.module';
 import { ReceivablesApiModule } from './invoices/receivables-api.module';
 import { OffersApiModule } from './offers/offers-api.module';
@@ -42,7 +43,7 @@ export class ApiModule {
         SecurityApiModule,
         AuditApiModule,
       ],
-      controllers: [AuthController, OrganisationsController, HealthController],
+      controllers: [AuthController, OrganisationsController, UsersController, HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         // After AuthGuard: write limits are per authenticated organisation.

@@ -10,6 +10,8 @@ import { ApiKey } from './api-key.entity';
 import { AuthService } from './auth.service';
 import { OrganisationsService } from './organisations.service';
 import { ApiKeysService } from './api-keys.service';
+import { CredentialsService } from './credentials.service';
+import { UsersService } from './users.service';
 import { FieldCipher, installFieldEncryption } from './field-encryption';
 
 @Module({
@@ -31,9 +33,11 @@ import { FieldCipher, installFieldEncryption } from './field-encryption';
     AuthService,
     OrganisationsService,
     ApiKeysService,
+    CredentialsService,
+    UsersService,
     // The entity's column transformers are static: install the configured keys before any organisation is read.
     { provide: FieldCipher, inject: [APP_CONFIG], useFactory: (config: AppConfig) => installFieldEncryption(config.encryptionKeys) },
   ],
-  exports: [AuthService, OrganisationsService, ApiKeysService, FieldCipher, TypeOrmModule],
+  exports: [AuthService, OrganisationsService, ApiKeysService, CredentialsService, UsersService, FieldCipher, TypeOrmModule],
 })
 export class IdentityModule {}

@@ -8,4 +8,6 @@ export * from './field-encryption';
 export * from './auth.service';
 export * from './organisations.service';
 export * from './api-keys.service';
+export * from './credentials.service';
+export * from './users.service';
 export * from './identity.module';
