@@ -66,7 +66,7 @@ export class CredentialsService {
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (manager) => {
       const userId = await this.redeem(manager, CredentialPurpose.INVITATION, token);
-      const [user]: { organisation_id: string }[] = await manager.query(
+      const [[user]]: [{ organisation_id: string }[], number] = await manager.query(
         `UPDATE users SET password_hash = $2, status = $3 WHERE id = $1 AND status = $4 RETURNING organisation_id`,
         [userId, passwordHash, UserStatus.ACTIVE, UserStatus.INVITED],
       );
@@ -138,7 +138,7 @@ export class CredentialsService {
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (manager) => {
       const userId = await this.redeem(manager, CredentialPurpose.PASSWORD_RESET, token);
-      const [user]: { organisation_id: string }[] = await manager.query(
+      const [[user]]: [{ organisation_id: string }[], number] = await manager.query(
         `UPDATE users SET password_hash = $2, token_version = token_version + 1, failed_logins = 0, locked_until = NULL
           WHERE id = $1 AND status = $3 RETURNING organisation_id`,
         [userId, passwordHash, UserStatus.ACTIVE],
@@ -150,7 +150,8 @@ export class CredentialsService {
 
   /** Marks the token used in one guarded statement: of two concurrent redemptions one wins. */
   private async redeem(manager: EntityManager, purpose: CredentialPurpose, token: string): Promise<string> {
-    const [row]: { user_id: string }[] = await manager.query(
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [[row]]: [{ user_id: string }[], number] = await manager.query(
       `UPDATE credential_tokens SET used_at = now()
         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
         RETURNING user_id`,

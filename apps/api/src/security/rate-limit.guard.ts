@@ -57,11 +57,11 @@ export class RateLimitGuard implements CanActivate {
 
   private limitsOf(context: ExecutionContext, request: Request & { actor?: Actor }): Limit[] {
     if (this.reflector.getAllAndOverride<boolean>(CREDENTIAL_LIMIT, [context.getHandler(), context.getClass()])) {
-      const email = typeof request.body?.email === 'string' ? request.body.email.trim().toLowerCase() : '';
-      return [
-        { bucket: `login:${hashed(`${request.ip}\n${email}`)}`, perMinute: this.config.rateLimitLoginsPerMinute, what: 'too many login attempts' },
-        { bucket: `login-address:${hashed(String(request.ip))}`, perMinute: this.config.rateLimitLoginsPerAddressPerMinute, what: 'too many login attempts from this address' },
-      ];
+      // The account tried: the email of a login or reset request, the user changing their password.
+      const account = typeof request.body?.email === 'string' ? request.body.email.trim().toLowerCase() : request.actor?.userId;
+      const perAddress = { bucket: `login-address:${hashed(String(request.ip))}`, perMinute: this.config.rateLimitLoginsPerAddressPerMinute, what: 'too many attempts from this address' };
+      if (account === undefined) return [perAddress];
+      return [{ bucket: `login:${hashed(`${request.ip}\n${account}`)}`, perMinute: this.config.rateLimitLoginsPerMinute, what: 'too many login attempts' }, perAddress];
     }
     if (request.actor && WRITE_METHODS.has(request.method)) {
       return [{ bucket: `writes:${request.actor.organisationId}`, perMinute: this.config.rateLimitWritesPerMinute, what: 'too many changes from this organisation' }];
