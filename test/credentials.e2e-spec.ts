@@ -385,5 +385,7 @@ describe('credential attempts from one address across emails (password spraying)
     expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
     expect(sixth.body.code).toBe('too_many_requests');
     expect((await platform.http().post('/v1/auth/password-reset').send({ email: 'spray-7@x.test' })).status).toBe(429);
+    // Token guessing from that address is held back too, though no email is named.
+    expect((await platform.http().post('/v1/auth/invitations/accept').send({ token: 'A'.repeat(43), password: PASSWORD })).status).toBe(429);
   });
 });
