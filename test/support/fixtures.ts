@@ -34,30 +34,28 @@ export async function acceptInvitation(platform: Platform, invitation: { token: 
   if (res.status !== 204) throw new Error(`accept invitation: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-/** POST /v1/organisations/:id/users by an admin, then the invitee accepts and logs in. */
-export async function inviteColleague(platform: Platform, admin: Session, email: string, roles: Role[]): Promise<Session> {
-  const res = await platform.http().post(`/v1/organisations/${admin.organisationId}/users`).set(auth(admin)).send({ email, displayName: email, roles });
-  if (res.status !== 201) throw new Error(`invite ${email}: ${res.status} ${JSON.stringify(res.body)}`);
-  await acceptInvitation(platform, res.body.invitation);
-  return login(platform, email);
-}
-
 /**
  * A user invited by the service (as a command would, any roles of the organisation's type) who
  * accepts the invitation with PASSWORD; answers the user's session.
  */
 export async function addUser(
   platform: Platform,
-  user: { organisationId: string; organisationType: OrganisationType; email: string; roles: Role[]; displayName?: string },
+  user: { organisationId: string; organisationType: OrganisationType; email: string; roles: Role[]; displayName?: string; addedBy?: Session },
 ): Promise<Session> {
-  const { invitation } = await platform.app.get(OrganisationsService).addUser({ displayName: user.email, ...user });
+  const { addedBy, ...invited } = user;
+  const { invitation } = await platform.app.get(OrganisationsService).addUser({
+    displayName: user.email,
+    ...invited,
+    addedBy: addedBy ? { userId: addedBy.userId, organisationId: addedBy.organisationId } : null,
+  });
   await acceptInvitation(platform, invitation);
   return login(platform, user.email);
 }
 
 /**
  * The first bank of a deployment is bootstrapped by a command (here: the same service call), the
- * only user whose password is given; its admin invites the colleagues.
+ * only user whose password is given; its admin invites the colleagues (through the service, so that
+ * the bank's write rate limit is untouched), who accept.
  */
 export async function createBank(platform: Platform, name = `Bank ${unique()}`): Promise<Bank> {
   const tag = unique();
@@ -66,12 +64,14 @@ export async function createBank(platform: Platform, name = `Bank ${unique()}`):
     admin: { email: `admin-${tag}@bank.test`, displayName: 'Bank admin', password: PASSWORD },
   });
   const admin = await login(platform, `admin-${tag}@bank.test`);
+  const colleague = (email: string, roles: Role[]) =>
+    addUser(platform, { organisationId: admin.organisationId, organisationType: OrganisationType.BANK, email, roles, addedBy: admin });
   return {
     id: admin.organisationId,
     admin,
-    maker: await inviteColleague(platform, admin, `maker-${tag}@bank.test`, [Role.BANK_CREDIT_OFFICER]),
-    checker: await inviteColleague(platform, admin, `checker-${tag}@bank.test`, [Role.BANK_APPROVER]),
-    operations: await inviteColleague(platform, admin, `ops-${tag}@bank.test`, [Role.BANK_OPERATIONS]),
+    maker: await colleague(`maker-${tag}@bank.test`, [Role.BANK_CREDIT_OFFICER]),
+    checker: await colleague(`checker-${tag}@bank.test`, [Role.BANK_APPROVER]),
+    operations: await colleague(`ops-${tag}@bank.test`, [Role.BANK_OPERATIONS]),
   };
 }
 
