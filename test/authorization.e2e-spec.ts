@@ -164,7 +164,7 @@ describe('object-level authorisation on every route', () => {
   it('documents on every authenticated POST the Idempotency-Key and its 409/422, and the write rate limit (429)', () => {
     const posts = Object.entries(openApi.paths).flatMap(([path, operations]) => (operations.post?.security?.length ? [[path, operations.post] as const] : []));
     const withoutKey = posts.filter(([, op]) => !op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')).map(([path]) => path);
-    expect(withoutKey.sort()).toEqual(['/v1/api-keys', '/v1/auth/refresh']);
+    expect(withoutKey.sort()).toEqual(['/v1/api-keys', '/v1/auth/password', '/v1/auth/refresh']);
     expect(posts.filter(([, op]) => !op['x-idempotency-key-refused']).every(([, op]) => '409' in op.responses && '422' in op.responses)).toBe(true);
     expect(posts.every(([, op]) => '429' in op.responses)).toBe(true);
   });
@@ -201,7 +201,8 @@ describe('object-level authorisation on every route', () => {
           Authorization: `Bearer ${jwt.sign({ ...claims, iat: now, nbf: now + 3600, exp: now + 7200 }, { secret: JWT_SECRET })}`,
         },
         'alg none': { Authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, roles: allRoles })}.` },
-        'tampered payload, original signature': { Authorization: `Bearer ${header}.${b64({ ...claims, roles: allRoles })}.${signature}` },
+        // iat moves too: the payload must differ even for an owner who already holds every role.
+        'tampered payload, original signature': { Authorization: `Bearer ${header}.${b64({ ...claims, roles: allRoles, iat: (claims.iat as number) - 1 })}.${signature}` },
         'attacker token re-pointed at the victim organisation': {
           Authorization: `Bearer ${(() => {
             const attackerToken = attacker.bank.all.token;

@@ -89,7 +89,6 @@ export class AuthService {
     if (!user.passwordHash || !(await verifyPassword(user.passwordHash, currentPassword))) {
       throw invalid('wrong_password', 'the current password is not right', 'currentPassword');
     }
-    if (currentPassword === newPassword) throw invalid('password_unchanged', 'choose a password other than the current one', 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     const [[row]]: [{ token_version: number }[], number] = await this.users.query(
       `UPDATE users SET password_hash = $2, token_version = token_version + 1 WHERE id = $1 AND status = $3 RETURNING token_version`,

@@ -43,12 +43,13 @@ export class UsersService {
     });
   }
 
+  /** The user is looked up first: for another organisation's user the answer is 404, whatever the roles. */
   changeRoles(actor: Actor, userId: string, roles: Role[]): Promise<User> {
-    const allowed = ROLES_BY_ORGANISATION_TYPE[actor.organisationType];
-    if (!roles.length) throw invalid('roles_required', 'name at least one role', 'roles');
-    const wrong = roles.find((role) => !allowed.includes(role));
-    if (wrong) throw invalid('role_not_allowed', `role ${wrong} is not available to a ${actor.organisationType} user`, 'roles');
     return this.change(actor, userId, 'user.roles-changed', async (manager, user) => {
+      const allowed = ROLES_BY_ORGANISATION_TYPE[actor.organisationType];
+      if (!roles.length) throw invalid('roles_required', 'name at least one role', 'roles');
+      const wrong = roles.find((role) => !allowed.includes(role));
+      if (wrong) throw invalid('role_not_allowed', `role ${wrong} is not available to a ${actor.organisationType} user`, 'roles');
       await this.keepAnAdmin(manager, user, roles);
       return { roles: [...new Set(roles)] };
     });

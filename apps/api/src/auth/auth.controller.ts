@@ -147,7 +147,7 @@ export class AuthController {
   @Roles(...ALL_ROLES)
   @CredentialRateLimit()
   @ApiOkResponse({ type: TokenDto })
-  @ApiBadRequestResponse({ type: Problem, description: 'wrong_password (currentPassword), password_unchanged, or a new password outside 12–256 characters' })
+  @ApiBadRequestResponse({ type: Problem, description: 'wrong_password (currentPassword), or a new password outside 12–256 characters' })
   @ApiForbiddenResponse({ type: Problem, description: 'API keys have no password' })
   async changePassword(
     @CurrentActor() actor: Actor,
