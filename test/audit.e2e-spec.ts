@@ -112,7 +112,7 @@ describe('tamper-evident business event log', () => {
     const client = await platform.db.connect();
     try {
       await client.query('SET ROLE scf_app');
-      expect((await client.query(`SELECT count(*)::int AS n FROM business_events WHERE chain_id = $1`, [anchor.id])).rows[0].n).toBe(4);
+      expect((await client.query(`SELECT count(*)::int AS n FROM business_events WHERE chain_id = $1`, [anchor.id])).rows[0].n).toBe(5);
       await expect(client.query(`UPDATE business_events SET after = '{}' WHERE chain_id = $1`, [anchor.id])).rejects.toThrow(/permission denied/);
       await expect(client.query(`DELETE FROM business_events WHERE chain_id = $1`, [anchor.id])).rejects.toThrow(/permission denied/);
       await expect(client.query(`TRUNCATE business_events`)).rejects.toThrow(/permission denied/);
@@ -209,9 +209,9 @@ describe('tamper-evident business event log', () => {
     });
 
     it('detects a deleted last event through the chain head', async () => {
-      await save(4);
-      await owner.query(`DELETE FROM business_events WHERE chain_id = $1 AND seq = 4`, [anchor.id]);
-      await expectBroken(4, /events 4 to 4 are missing: the chain head is at 4/);
+      await save(5);
+      await owner.query(`DELETE FROM business_events WHERE chain_id = $1 AND seq = 5`, [anchor.id]);
+      await expectBroken(5, /events 5 to 5 are missing: the chain head is at 5/);
       await restore();
     });
 
