@@ -20,6 +20,8 @@ export interface AppConfig {
   /** Proxy hops in front of the API whose X-Forwarded-For is trusted (0: use the socket address). */
   readonly trustProxyHops: number;
   readonly rateLimitLoginsPerMinute: number;
+  /** Credential attempts per client address across all emails (password spraying). */
+  readonly rateLimitLoginsPerAddressPerMinute: number;
   readonly rateLimitWritesPerMinute: number;
   /** A token can be refreshed until this many seconds after the password login that began the session. */
   readonly sessionMaxSeconds: number;
@@ -36,8 +38,8 @@ export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 
+// NODE_ENV has no default here: unset means production (see nodeEnvOf).
 const DEFAULTS: Env = {
-  NODE_ENV: 'development',
   PORT: '3000',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/scf',
   REDIS_URL: 'redis://127.0.0.1:6379/0',
@@ -51,12 +53,17 @@ const DEFAULTS: Env = {
   LOG_FORMAT: 'text',
   TRUST_PROXY_HOPS: '0',
   RATE_LIMIT_LOGINS_PER_MINUTE: '10',
+  RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE: '60',
   RATE_LIMIT_WRITES_PER_MINUTE: '300',
   SESSION_MAX_SECONDS: '43200',
 };
 
-// Outside production only: lets a laptop or a test run without key management. Never use it for real data.
+// NODE_ENV=development or test only: lets a laptop or a test run without key management. They
+// are public (they are in this file), so never used for real data.
+const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 const DEV_ENCRYPTION_KEYS = 'dev:ZGV2LW9ubHktZmllbGQta2V5LWNoYW5nZS1tZS0wMDA=';
+const ENCRYPTION_KEYS_HINT = 'export ENCRYPTION_KEYS=k1:$(openssl rand -base64 32) (comma-separate several; the first encrypts)';
+const JWT_SECRET_HINT = 'export JWT_SECRET=$(openssl rand -hex 32)';
 
 function read(env: Env, name: string, optional = false): string {
   const value = env[name] ?? DEFAULTS[name];
@@ -107,28 +114,45 @@ function corsOrigins(env: Env): string[] {
   return origins;
 }
 
+/** Unset is production: a deployment that forgot NODE_ENV must not run on the public development secrets. */
+function nodeEnvOf(env: Env): AppConfig['env'] {
+  return env.NODE_ENV === undefined || env.NODE_ENV === '' ? 'production' : oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const);
+}
+
+/**
+ * In production JWT_SECRET and ENCRYPTION_KEYS must be given and must not be the built-in
+ * development values; everything missing is named in one line.
+ */
+function assertProductionSecrets(env: Env): void {
+  const missing = [
+    !env.JWT_SECRET || env.JWT_SECRET === DEV_JWT_SECRET ? `JWT_SECRET (${JWT_SECRET_HINT})` : undefined,
+    !env.ENCRYPTION_KEYS || env.ENCRYPTION_KEYS === DEV_ENCRYPTION_KEYS ? `ENCRYPTION_KEYS (${ENCRYPTION_KEYS_HINT})` : undefined,
+  ].filter(Boolean);
+  if (!missing.length) return;
+  const why = env.NODE_ENV ? 'NODE_ENV=production' : 'NODE_ENV is unset, which means production';
+  throw new ConfigError(
+    `${why}: set ${missing.join(' and ')}, not the built-in development values; for a laptop, set NODE_ENV=development instead`,
+  );
+}
+
 /** ENCRYPTION_KEYS="id:base64key,..." — 32-byte AES-256 keys; ids name the key inside each ciphertext. */
-function encryptionKeys(env: Env, nodeEnv: string): EncryptionKey[] {
-  const value = env.ENCRYPTION_KEYS || (nodeEnv === 'production' ? undefined : DEV_ENCRYPTION_KEYS);
-  const hint = 'export ENCRYPTION_KEYS=k1:$(openssl rand -base64 32) (comma-separate several; the first encrypts)';
-  if (!value) throw new ConfigError(`ENCRYPTION_KEYS must be set in production: ${hint}`);
+function encryptionKeys(env: Env): EncryptionKey[] {
+  const value = env.ENCRYPTION_KEYS || DEV_ENCRYPTION_KEYS;
   const keys = value.split(',').map((entry, index) => {
     const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/.exec(entry.trim());
     const key = match ? Buffer.from(match[2], 'base64') : undefined;
-    if (!match || key?.length !== 32) throw new ConfigError(`ENCRYPTION_KEYS entry ${index + 1} is invalid: use id:base64 of 32 random bytes; ${hint}`);
+    if (!match || key?.length !== 32) throw new ConfigError(`ENCRYPTION_KEYS entry ${index + 1} is invalid: use id:base64 of 32 random bytes; ${ENCRYPTION_KEYS_HINT}`);
     return { id: match[1], key };
   });
   if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new ConfigError('ENCRYPTION_KEYS has a key id twice: give every key its own id');
-  if (nodeEnv === 'production' && value === DEV_ENCRYPTION_KEYS) throw new ConfigError(`ENCRYPTION_KEYS must not be the development key in production: ${hint}`);
   return keys;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
-  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const);
-  const jwtSecret = env.JWT_SECRET ?? (nodeEnv === 'production' ? undefined : 'dev-only-secret-change-me-0123456789abcdef');
-  if (!jwtSecret || jwtSecret.length < 32) {
-    throw new ConfigError('JWT_SECRET must be set to at least 32 characters: export JWT_SECRET=$(openssl rand -hex 32)');
-  }
+  const nodeEnv = nodeEnvOf(env);
+  if (nodeEnv === 'production') assertProductionSecrets(env);
+  const jwtSecret = env.JWT_SECRET || DEV_JWT_SECRET;
+  if (jwtSecret.length < 32) throw new ConfigError(`JWT_SECRET must be at least 32 characters: ${JWT_SECRET_HINT}`);
   const clock = oneOf(env, 'CLOCK', ['system', 'manual'] as const);
   if (clock === 'manual' && nodeEnv === 'production') {
     throw new ConfigError('CLOCK=manual is refused when NODE_ENV=production: unset CLOCK');
@@ -149,9 +173,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 10),
     rateLimitLoginsPerMinute: integer(env, 'RATE_LIMIT_LOGINS_PER_MINUTE', 1, 10_000),
+    rateLimitLoginsPerAddressPerMinute: integer(env, 'RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE', 1, 1_000_000),
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 1, 1_000_000),
     sessionMaxSeconds: integer(env, 'SESSION_MAX_SECONDS', 60, 30 * 86400),
-    encryptionKeys: Object.freeze(encryptionKeys(env, nodeEnv)),
+    encryptionKeys: Object.freeze(encryptionKeys(env)),
   });
 }
 

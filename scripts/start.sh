@@ -3,6 +3,9 @@
 # print where to go and how to log in. Ctrl-C stops both processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A laptop demo: the built-in development JWT secret and encryption key are public and are
+# accepted only under NODE_ENV=development or test (unset means production, which refuses them).
+export NODE_ENV=development
 export PORT="${PORT:-3000}"
 export CLOCK="${CLOCK:-system}"
 RUN_DIR=.run

@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@scf/config';
-import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { OrganisationsService } from '@scf/identity';
 import { createApi } from '../apps/api/src/bootstrap';
 import { ignoreTeardownTermination, Platform } from './support/platform';
 import { auth, Bank, createAnchor, createBank, PASSWORD, Session } from './support/fixtures';
@@ -52,13 +52,15 @@ describe('tamper-evident business event log', () => {
     );
     expect(events.map((e) => [e.seq, e.action])).toEqual([
       ['1', 'organisation.created'],
-      ['2', 'user.added'],
-      ['3', 'api-key.created'],
-      ['4', 'api-key.revoked'],
+      ['2', 'user.invited'],
+      ['3', 'user.invitation-accepted'],
+      ['4', 'api-key.created'],
+      ['5', 'api-key.revoked'],
     ]);
     expect(events[0]).toMatchObject({ actor_user_id: bank.admin.userId, organisation_id: bank.id, object_id: anchor.id });
     expect(events[1]).toMatchObject({ actor_user_id: bank.admin.userId, object_id: anchor.admin.userId });
-    expect(events[3]).toMatchObject({ actor_user_id: anchor.admin.userId, organisation_id: anchor.id, object_id: apiKeyId });
+    expect(events[2]).toMatchObject({ actor_user_id: anchor.admin.userId, organisation_id: anchor.id, object_id: anchor.admin.userId });
+    expect(events[4]).toMatchObject({ actor_user_id: anchor.admin.userId, organisation_id: anchor.id, object_id: apiKeyId });
   });
 
   it('lets each organisation read the history of its own objects only', async () => {
@@ -71,7 +73,7 @@ describe('tamper-evident business event log', () => {
     const byAnchor = await platform.http().get(query).set(auth(anchor.admin));
     expect(byAnchor.body.items.map((e: { action: string }) => e.action)).toEqual(['organisation.created']);
     const ownHistory = await platform.http().get('/v1/audit/events').set(auth(anchor.admin));
-    expect(ownHistory.body.items.map((e: { action: string }) => e.action)).toEqual(['organisation.created', 'user.added', 'api-key.created', 'api-key.revoked']);
+    expect(ownHistory.body.items.map((e: { action: string }) => e.action)).toEqual(['organisation.created', 'user.invited', 'user.invitation-accepted', 'api-key.created', 'api-key.revoked']);
 
     const otherBank = await createBank(platform);
     const foreign = await platform.http().get(query).set(auth(otherBank.admin));
@@ -110,7 +112,7 @@ describe('tamper-evident business event log', () => {
     const client = await platform.db.connect();
     try {
       await client.query('SET ROLE scf_app');
-      expect((await client.query(`SELECT count(*)::int AS n FROM business_events WHERE chain_id = $1`, [anchor.id])).rows[0].n).toBe(4);
+      expect((await client.query(`SELECT count(*)::int AS n FROM business_events WHERE chain_id = $1`, [anchor.id])).rows[0].n).toBe(5);
       await expect(client.query(`UPDATE business_events SET after = '{}' WHERE chain_id = $1`, [anchor.id])).rejects.toThrow(/permission denied/);
       await expect(client.query(`DELETE FROM business_events WHERE chain_id = $1`, [anchor.id])).rejects.toThrow(/permission denied/);
       await expect(client.query(`TRUNCATE business_events`)).rejects.toThrow(/permission denied/);
@@ -134,19 +136,16 @@ describe('tamper-evident business event log', () => {
     try {
       expect(await app.get(DataSource).query(`SELECT current_user AS name`)).toEqual([{ name: role }]);
       const email = `admin-${role}@bank.test`;
-      await app.get(OrganisationsService).create({
-        type: OrganisationType.BANK,
-        name: 'Least-privilege bank',
-        admin: { email, displayName: 'Admin', password: PASSWORD, roles: [Role.BANK_ADMIN] },
-      });
+      await app.get(OrganisationsService).bootstrapBank({ name: 'Least-privilege bank', admin: { email, displayName: 'Admin', password: PASSWORD } });
       const http = () => request(app.getHttpServer());
       const token = (await http().post('/v1/auth/login').send({ email, password: PASSWORD })).body.accessToken;
       const anchorEmail = `anchor-${role}@anchor.test`;
       const created = await http()
         .post('/v1/organisations')
         .set({ Authorization: `Bearer ${token}` })
-        .send({ type: 'ANCHOR', name: 'A', bankAccount: '6222021234567890123', admin: { email: anchorEmail, displayName: 'A', password: PASSWORD } });
+        .send({ type: 'ANCHOR', name: 'A', bankAccount: '6222021234567890123', admin: { email: anchorEmail, displayName: 'A', roles: ['ANCHOR_ADMIN', 'ANCHOR_PAYABLES'] } });
       expect(created.status).toBe(201);
+      expect((await http().post('/v1/auth/invitations/accept').send({ token: created.body.invitation.token, password: PASSWORD })).status).toBe(204);
       const anchorToken = (await http().post('/v1/auth/login').send({ email: anchorEmail, password: PASSWORD })).body.accessToken;
       const key = await http().post('/v1/api-keys').set({ Authorization: `Bearer ${anchorToken}` }).send({ name: 'ERP', scopes: ['ANCHOR_PAYABLES'] });
       expect(key.status).toBe(201);
@@ -210,9 +209,9 @@ describe('tamper-evident business event log', () => {
     });
 
     it('detects a deleted last event through the chain head', async () => {
-      await save(4);
-      await owner.query(`DELETE FROM business_events WHERE chain_id = $1 AND seq = 4`, [anchor.id]);
-      await expectBroken(4, /events 4 to 4 are missing: the chain head is at 4/);
+      await save(5);
+      await owner.query(`DELETE FROM business_events WHERE chain_id = $1 AND seq = 5`, [anchor.id]);
+      await expectBroken(5, /events 5 to 5 are missing: the chain head is at 5/);
       await restore();
     });
 
@@ -239,7 +238,7 @@ describe('tamper-evident business event log', () => {
       .http()
       .post(`/v1/organisations/${anchor.id}/users`)
       .set(auth(anchor.admin))
-      .send({ email, displayName: 'Late', password: PASSWORD, roles: ['ANCHOR_PAYABLES'] });
+      .send({ email, displayName: 'Late', roles: ['ANCHOR_PAYABLES'] });
     expect(added.status).toBe(201);
     expect((await verify()).body).toMatchObject({ ok: true });
   });

@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import type { Response } from 'supertest';
 import { Decimal, formatAmount, formatRate } from '@scf/core';
-import { OrganisationsService, OrganisationType, Role, ROLES_BY_ORGANISATION_TYPE } from '@scf/identity';
+import { OrganisationType, Role, ROLES_BY_ORGANISATION_TYPE } from '@scf/identity';
 import { EVENT_OBJECTS, FIELD_VISIBILITY, ObjectRule, VisibleObject } from '@scf/programs';
 import { Platform } from './support/platform';
-import { auth, login, PASSWORD, Session } from './support/fixtures';
+import { addUser, auth, Session } from './support/fixtures';
 import {
   buildWorld,
   Method,
@@ -77,8 +77,7 @@ describe('object-level authorisation on every route', () => {
       [OrganisationType.SUPPLIER, victim.suppliers[0].id],
     ] as const) {
       const email = `revoked-${randomUUID().slice(0, 8)}@${type.toLowerCase()}.test`;
-      await platform.app.get(OrganisationsService).addUser({ organisationId, organisationType: type, email, displayName: email, password: PASSWORD, roles: ROLES_BY_ORGANISATION_TYPE[type] });
-      const session = await login(platform, email);
+      const session = await addUser(platform, { organisationId, organisationType: type, email, roles: ROLES_BY_ORGANISATION_TYPE[type] });
       expect((await platform.http().post('/v1/auth/logout').set(auth(session))).status).toBe(204);
       revoked[type] = session.token;
     }
@@ -167,7 +166,7 @@ describe('object-level authorisation on every route', () => {
   it('documents on every authenticated POST the Idempotency-Key and its 409/422, and the write rate limit (429)', () => {
     const posts = Object.entries(openApi.paths).flatMap(([path, operations]) => (operations.post?.security?.length ? [[path, operations.post] as const] : []));
     const withoutKey = posts.filter(([, op]) => !op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')).map(([path]) => path);
-    expect(withoutKey.sort()).toEqual(['/v1/api-keys', '/v1/auth/refresh']);
+    expect(withoutKey.sort()).toEqual(['/v1/api-keys', '/v1/auth/password', '/v1/auth/refresh']);
     expect(posts.filter(([, op]) => !op['x-idempotency-key-refused']).every(([, op]) => '409' in op.responses && '422' in op.responses)).toBe(true);
     expect(posts.every(([, op]) => '429' in op.responses)).toBe(true);
   });
@@ -204,7 +203,8 @@ describe('object-level authorisation on every route', () => {
           Authorization: `Bearer ${jwt.sign({ ...claims, iat: now, nbf: now + 3600, exp: now + 7200 }, { secret: JWT_SECRET })}`,
         },
         'alg none': { Authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, roles: allRoles })}.` },
-        'tampered payload, original signature': { Authorization: `Bearer ${header}.${b64({ ...claims, roles: allRoles })}.${signature}` },
+        // iat moves too: the payload must differ even for an owner who already holds every role.
+        'tampered payload, original signature': { Authorization: `Bearer ${header}.${b64({ ...claims, roles: allRoles, iat: (claims.iat as number) - 1 })}.${signature}` },
         'attacker token re-pointed at the victim organisation': {
           Authorization: `Bearer ${(() => {
             const attackerToken = attacker.bank.all.token;
@@ -329,17 +329,17 @@ describe('object-level authorisation on every route', () => {
       ['anchor (all roles) approves its program', v.anchor.all, `/v1/programs/${v.programs.draft}/approve`, {}, 403],
       ['anchor (all roles) approves an enrolment', v.anchor.all, `/v1/enrolments/${v.enrolments.pending}/approve`, {}, 403],
       ['anchor records the repayment of a financed receivable', v.anchor.all, `/v1/receivables/${v.receivables.funded}/payments`, { amount: '1000000.00', paidOn: '2026-05-27' }, 403],
-      ['anchor payables adds a colleague', v.anchor.payables, `/v1/organisations/${v.anchor.id}/users`, { email: `x-${randomUUID()}@a.test`, displayName: 'X', password: PASSWORD, roles: [Role.ANCHOR_ADMIN] }, 403],
+      ['anchor payables adds a colleague', v.anchor.payables, `/v1/organisations/${v.anchor.id}/users`, { email: `x-${randomUUID()}@a.test`, displayName: 'X', roles: [Role.ANCHOR_ADMIN] }, 403],
       ['bank maker approves a program', v.bank.maker, `/v1/programs/${v.programs.draft}/approve`, {}, 403],
       ['bank maker approves a financing', v.bank.maker, `/v1/financing-requests/${v.financings.requested}/approve`, {}, 403],
       ['bank operations approves a financing', v.bank.operations, `/v1/financing-requests/${v.financings.requested}/approve`, {}, 403],
       ['bank checker funds', v.bank.checker, `/v1/financing-requests/${v.financings.approved}/fund`, {}, 403],
-      ['bank operations onboards an anchor', v.bank.operations, '/v1/organisations', { type: 'ANCHOR', name: 'A', admin: { email: `x-${randomUUID()}@a.test`, displayName: 'X', password: PASSWORD } }, 403],
+      ['bank operations onboards an anchor', v.bank.operations, '/v1/organisations', { type: 'ANCHOR', name: 'A', admin: { email: `x-${randomUUID()}@a.test`, displayName: 'X' } }, 403],
       ['bank maker+checker approves the program it drafted', v.bank.dual, `/v1/programs/${v.programs.draft}/approve`, {}, 403, 'four_eyes'],
       ['bank maker+checker approves the program change it proposed', v.bank.dual, `/v1/programs/${v.programs.active}/changes/${v.changes.program}/approve`, {}, 403, 'four_eyes'],
       ['bank maker+checker approves the sub-limit it proposed', v.bank.dual, `/v1/enrolments/${s0.enrolmentId}/sub-limit-changes/${v.changes.subLimit}/approve`, {}, 403, 'four_eyes'],
-      ['anchor admin grants a bank role', v.anchor.admin, `/v1/organisations/${v.anchor.id}/users`, { email: `x-${randomUUID()}@a.test`, displayName: 'X', password: PASSWORD, roles: [Role.BANK_APPROVER] }, 400, 'role_not_allowed'],
-      ['supplier admin grants an anchor role', s0.admin, `/v1/organisations/${s0.id}/users`, { email: `x-${randomUUID()}@s.test`, displayName: 'X', password: PASSWORD, roles: [Role.ANCHOR_ADMIN] }, 400, 'role_not_allowed'],
+      ['anchor admin grants a bank role', v.anchor.admin, `/v1/organisations/${v.anchor.id}/users`, { email: `x-${randomUUID()}@a.test`, displayName: 'X', roles: [Role.BANK_APPROVER] }, 400, 'role_not_allowed'],
+      ['supplier admin grants an anchor role', s0.admin, `/v1/organisations/${s0.id}/users`, { email: `x-${randomUUID()}@s.test`, displayName: 'X', roles: [Role.ANCHOR_ADMIN] }, 400, 'role_not_allowed'],
       ['anchor admin issues an API key with a bank scope', v.anchor.admin, '/v1/api-keys', { name: 'ERP', scopes: [Role.BANK_OPERATIONS] }, 400],
       ['anchor admin issues an API key with an admin scope', v.anchor.admin, '/v1/api-keys', { name: 'ERP', scopes: [Role.ANCHOR_ADMIN] }, 400],
     ];

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { EnrolmentsService, LimitsService } from '@scf/programs';
 import { Platform } from './support/platform';
-import { auth, Bank, createActiveProgram, createAnchor, createBank, enrolNewSupplier, JPY_TERMS, login, PASSWORD, Session } from './support/fixtures';
+import { acceptInvitation, addUser, auth, Bank, createActiveProgram, createAnchor, createBank, enrolNewSupplier, JPY_TERMS, login, PASSWORD, Session } from './support/fixtures';
 
 describe('enrolments', () => {
   let platform: Platform;
@@ -34,7 +34,7 @@ describe('enrolments', () => {
   });
 
   const tag = () => randomUUID().slice(0, 8);
-  const invite = (email = `admin-${tag()}@supplier.test`) => ({ name: `Supplier ${tag()}`, taxId: 'TAX-1', bankAccount: '6222 0212 3456 7890', admin: { email, displayName: 'Supplier admin', password: PASSWORD } });
+  const invite = (email = `admin-${tag()}@supplier.test`) => ({ name: `Supplier ${tag()}`, taxId: 'TAX-1', bankAccount: '6222 0212 3456 7890', admin: { email, displayName: 'Supplier admin' } });
   const propose = (session: Session, programId: string, body: Record<string, unknown>) =>
     platform.http().post(`/v1/programs/${programId}/enrolments`).set(auth(session)).send(body);
   const outbox = (programId: string) =>
@@ -46,7 +46,7 @@ describe('enrolments', () => {
       type: OrganisationType.SUPPLIER,
       name: `Supplier ${tag()}`,
       createdByOrganisationId: bank.id,
-      admin: { email: `admin-${tag()}@supplier.test`, displayName: 'Supplier admin', password: PASSWORD },
+      admin: { email: `admin-${tag()}@supplier.test`, displayName: 'Supplier admin' },
     });
     return organisation.id;
   }
@@ -65,6 +65,9 @@ describe('enrolments', () => {
       proposedBy: anchor.admin.userId,
       approvedBy: null,
     });
+    // Invited, not yet able to log in: the supplier's admin chooses the password.
+    expect((await platform.http().post('/v1/auth/login').send({ email, password: PASSWORD })).status).toBe(401);
+    await acceptInvitation(platform, res.body.invitation);
     // What the supplier draws on its sub-limit is the supplier's (and the bank's) to read, not the anchor's.
     expect(res.body).not.toHaveProperty('utilised');
     expect(res.body).not.toHaveProperty('available');
@@ -109,15 +112,13 @@ describe('enrolments', () => {
     const program = await createActiveProgram(platform, bank, anchor.id);
     const supplierId = await existingSupplier();
     const email = `both-${tag()}@bank.test`;
-    await platform.app.get(OrganisationsService).addUser({
+    const both = await addUser(platform, {
       organisationId: bank.id,
       organisationType: OrganisationType.BANK,
       email,
       displayName: 'Maker and checker',
-      password: PASSWORD,
       roles: [Role.BANK_CREDIT_OFFICER, Role.BANK_APPROVER],
     });
-    const both = await login(platform, email);
 
     const res = await propose(both, program.id, { subLimit: '1000000.00', supplierId });
     expect(res.status).toBe(201);
@@ -155,7 +156,7 @@ describe('enrolments', () => {
       ['sub-limit above the program limit', 'CNY', { subLimit: '10000000.01', invite: invite() }, 'subLimit', 'sub_limit_above_limit'],
       ['neither supplier nor invite', 'CNY', { subLimit: '1.00' }, 'supplierId', 'supplier_or_invite'],
       ['both supplier and invite', 'CNY', { subLimit: '1.00', supplierId: randomUUID(), invite: invite() }, 'invite', 'supplier_or_invite'],
-      ['short password', 'CNY', { subLimit: '1.00', invite: { ...invite(), admin: { email: 'x@y.test', displayName: 'x', password: 'short' } } }, 'invite.admin.password', 'validation_failed'],
+      ['a password chosen by the inviter', 'CNY', { subLimit: '1.00', invite: { ...invite(), admin: { email: 'x@y.test', displayName: 'x', password: 'Inviter-chosen-1' } } }, 'invite.admin.password', 'validation_failed'],
       ['malformed bank account in the invite', 'CNY', { subLimit: '1.00', invite: { ...invite(), bankAccount: '12' } }, 'invite.bankAccount', 'validation_failed'],
       ['roles smuggled into the invite', 'CNY', { subLimit: '1.00', invite: { ...invite(), admin: { ...invite().admin, roles: ['BANK_ADMIN'] } } }, 'invite.admin.roles', 'validation_failed'],
     ];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { OrganisationType, Role } from '@scf/identity';
 import { Platform } from './support/platform';
-import { auth, Bank, CNY_TERMS, createActiveProgram, createAnchor, createBank, login, PASSWORD, Session } from './support/fixtures';
+import { acceptInvitation, addUser as addInvitedUser, auth, Bank, CNY_TERMS, createActiveProgram, createAnchor, createBank, login, Session } from './support/fixtures';
 import { seedOfferedReceivable } from './support/financing-fixtures';
 
 /**
@@ -44,17 +44,17 @@ describe('payout accounts and disbursement instructions', () => {
     const email = `admin-${unique()}@supplier.test`;
     const res = await post(by, `/v1/programs/${programId}/enrolments`, {
       subLimit: '9000000.00',
-      invite: { name: `Supplier ${unique()}`, bankAccount, admin: { email, displayName: 'Supplier admin', password: PASSWORD } },
+      invite: { name: `Supplier ${unique()}`, bankAccount, admin: { email, displayName: 'Supplier admin' } },
     });
     expect(res.status).toBe(201);
+    await acceptInvitation(platform, res.body.invitation);
     expect((await post(bank.checker, `/v1/enrolments/${res.body.id}/approve`)).status).toBe(200);
     return { id: res.body.supplierId, admin: await login(platform, email) };
   }
 
   async function addUser(organisationId: string, organisationType: OrganisationType, roles: Role[]): Promise<Session> {
     const email = `${roles[0].toLowerCase()}-${unique()}@${organisationType.toLowerCase()}.test`;
-    await platform.app.get(OrganisationsService).addUser({ organisationId, organisationType, email, displayName: email, password: PASSWORD, roles });
-    return login(platform, email);
+    return addInvitedUser(platform, { organisationId, organisationType, email, roles });
   }
 
   /**

@@ -2,10 +2,10 @@ jest.setTimeout(60_000);
 
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { OrganisationType, Role } from '@scf/identity';
 import { LimitsService, ProgramsService } from '@scf/programs';
 import { Platform } from './support/platform';
-import { auth, Bank, createActiveProgram, createAnchor, createBank, CNY_TERMS, enrolNewSupplier, JPY_TERMS, login, PASSWORD, Session } from './support/fixtures';
+import { addUser, auth, Bank, createActiveProgram, createAnchor, createBank, CNY_TERMS, enrolNewSupplier, JPY_TERMS, Session } from './support/fixtures';
 
 describe('programs', () => {
   let platform: Platform;
@@ -42,15 +42,13 @@ describe('programs', () => {
 
   async function makerChecker(): Promise<Session> {
     const email = `both-${randomUUID().slice(0, 8)}@bank.test`;
-    await platform.app.get(OrganisationsService).addUser({
+    return addUser(platform, {
       organisationId: bank.id,
       organisationType: OrganisationType.BANK,
       email,
       displayName: 'Maker and checker',
-      password: PASSWORD,
       roles: [Role.BANK_CREDIT_OFFICER, Role.BANK_APPROVER],
     });
-    return login(platform, email);
   }
 
   it('drafts a program with formatted terms and activates it when another user approves', async () => {

@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 import { FieldCipher } from '@scf/identity';
 import { RateLimiter } from '../apps/api/src/security/rate-limiter';
 import { Platform } from './support/platform';
-import { auth, Bank, createActiveProgram, createBank, enrolNewSupplier, login, PASSWORD, Session } from './support/fixtures';
+import { acceptInvitation, auth, Bank, createActiveProgram, createBank, enrolNewSupplier, login, PASSWORD, Session } from './support/fixtures';
 
 const DIST = process.env.SCF_DIST ?? join(__dirname, '..', 'dist');
 const ORIGIN = 'https://portal.example.com';
@@ -39,8 +39,9 @@ describe('security', () => {
       .http()
       .post('/v1/organisations')
       .set(auth(by))
-      .send({ type: 'ANCHOR', name: `Anchor ${unique()}`, taxId: TAX_ID, bankAccount: ACCOUNT, admin: { email, displayName: 'Anchor admin', password: PASSWORD } });
+      .send({ type: 'ANCHOR', name: `Anchor ${unique()}`, taxId: TAX_ID, bankAccount: ACCOUNT, admin: { email, displayName: 'Anchor admin', roles: ['ANCHOR_ADMIN', 'ANCHOR_PAYABLES'] } });
     expect(res.status).toBe(201);
+    await acceptInvitation(platform, res.body.invitation);
     return { id: res.body.id as string, body: res.body, admin: await login(platform, email) };
   }
 
@@ -294,8 +295,9 @@ describe('security', () => {
         .http()
         .post(`/v1/organisations/${anchor.id}/users`)
         .set(auth(anchor.admin))
-        .send({ email: clerkEmail, displayName: 'Clerk', password: PASSWORD, roles: ['ANCHOR_PAYABLES'] });
+        .send({ email: clerkEmail, displayName: 'Clerk', roles: ['ANCHOR_PAYABLES'] });
       expect(added.status).toBe(201);
+      await acceptInvitation(platform, added.body.invitation);
       const clerk = await login(platform, clerkEmail);
       const masked = await platform.http().get('/v1/organisations/mine').set(auth(clerk));
       expect(masked.body).toMatchObject({ taxId: '****Q21X', bankAccount: '****0123' });
@@ -320,7 +322,7 @@ describe('security', () => {
         expect(bad.body.field).toBe('bankAccount');
       }
       const badTax = await platform.http().post('/v1/organisations').set(auth(bank.admin)).send({
-        type: 'ANCHOR', name: 'A', taxId: '<script>', admin: { email: `x-${unique()}@a.test`, displayName: 'x', password: PASSWORD },
+        type: 'ANCHOR', name: 'A', taxId: '<script>', admin: { email: `x-${unique()}@a.test`, displayName: 'x' },
       });
       expect(badTax.status).toBe(400);
       expect(badTax.body.field).toBe('taxId');
@@ -400,8 +402,10 @@ describe('security', () => {
         .http()
         .post('/v1/organisations')
         .set(auth(loggedBank.admin))
-        .send({ type: 'ANCHOR', name: 'Logged anchor', taxId: TAX_ID, bankAccount: ACCOUNT, admin: { email: anchorEmail, displayName: 'A', password: PASSWORD } });
+        .send({ type: 'ANCHOR', name: 'Logged anchor', taxId: TAX_ID, bankAccount: ACCOUNT, admin: { email: anchorEmail, displayName: 'A', roles: ['ANCHOR_ADMIN', 'ANCHOR_PAYABLES'] } });
       expect(created.status).toBe(201);
+      secrets.push(created.body.invitation.token);
+      await acceptInvitation(logged, created.body.invitation);
       const anchorAdmin = await login(logged, anchorEmail);
       secrets.push(anchorAdmin.token);
       const issued = await logged.http().post('/v1/api-keys').set(auth(anchorAdmin)).send({ name: 'ERP', scopes: ['ANCHOR_PAYABLES'] });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { OrganisationType, Role } from '@scf/identity';
 import { Platform, waitFor } from './platform';
-import { auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, login, PASSWORD, Session } from './fixtures';
+import { addUser as addInvitedUser, auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, login, PASSWORD, Session } from './fixtures';
 
 /**
  * A "world": one bank, its anchor, an ACTIVE program with two enrolled suppliers, and every kind of
@@ -71,16 +71,17 @@ export interface World {
   offers: { open: string; ofSibling: string };
   financings: { requested: string; toReject: string; toCancel: string; approved: string; funded: string; repaid: string };
   payments: { repaid: string; byAnchor: string };
+  /** Users of the bank for the user-management routes, and an invitation not accepted yet. */
+  users: { toDeactivate: string; deactivated: string; invitation: string };
   apiKey: string;
   /** The anchor's ERP key (scope ANCHOR_PAYABLES), as shown once at creation. */
   apiKeySecret: string;
 }
 
-/** A user added by the service, as a bootstrap command would (any roles of the organisation's type). */
+/** A user invited by the service, as a command would (any roles of the organisation's type), who accepts. */
 async function addUser(platform: Platform, organisationId: string, organisationType: OrganisationType, roles: Role[]): Promise<Session> {
   const email = `${roles.length > 1 ? 'all' : roles[0].toLowerCase()}-${unique()}@${organisationType.toLowerCase()}.test`;
-  await platform.app.get(OrganisationsService).addUser({ organisationId, organisationType, email, displayName: email, password: PASSWORD, roles });
-  return login(platform, email);
+  return addInvitedUser(platform, { organisationId, organisationType, email, roles });
 }
 
 /** A fresh token for the session's user (after a logout), written into the same object. */
@@ -138,7 +139,7 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
 
   const invite = (bankAccount?: string) => ({
     subLimit: '1000000.00',
-    invite: { name: `Supplier ${label} ${unique()}`, bankAccount, admin: { email: `admin-${unique()}@supplier.test`, displayName: 'Admin', password: PASSWORD } },
+    invite: { name: `Supplier ${label} ${unique()}`, bankAccount, admin: { email: `admin-${unique()}@supplier.test`, displayName: 'Admin' } },
   });
   const pending = await post(anchor.admin, `/v1/programs/${active.id}/enrolments`, invite('6222 0299 0000 0001'), 201);
   const pendingToReject = await post(anchor.admin, `/v1/programs/${active.id}/enrolments`, invite(), 201);
@@ -188,6 +189,12 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
   const byAnchor = await post(anchor.admin, `/v1/receivables/${paidByAnchor.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 201);
 
   const apiKey = await post(anchor.admin, '/v1/api-keys', { name: `ERP ${label}`, scopes: [Role.ANCHOR_PAYABLES] }, 201);
+  const toDeactivate = await addUser(platform, created.id, OrganisationType.BANK, [Role.BANK_OPERATIONS]);
+  const deactivated = await addUser(platform, created.id, OrganisationType.BANK, [Role.BANK_OPERATIONS]);
+  await post(created.admin, `/v1/users/${deactivated.userId}/deactivate`, {}, 200);
+  const invited: { invitation: { id: string } } = (
+    await expectStatus(await http().post(`/v1/organisations/${created.id}/users`).set(auth(created.admin)).send(newUser([Role.BANK_OPERATIONS])), 201, `${label}: invite`)
+  ).body;
 
   return {
     label,
@@ -231,6 +238,7 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
       repaid: finRepaid.id,
     },
     payments: { repaid: repayment.id, byAnchor: byAnchor.id },
+    users: { toDeactivate: toDeactivate.userId, deactivated: deactivated.userId, invitation: invited.invitation.id },
     apiKey: apiKey.id,
     apiKeySecret: apiKey.key,
   };
@@ -248,6 +256,7 @@ const WORLD_ROWS: Record<string, string> = {
   organisations: `t.id = ANY($1::uuid[])`,
   users: `t.organisation_id = ANY($1::uuid[])`,
   api_keys: `t.organisation_id = ANY($1::uuid[])`,
+  credential_tokens: `t.user_id IN (SELECT id FROM users WHERE organisation_id = ANY($1::uuid[]))`,
   programs: `t.bank_id = ANY($1::uuid[]) OR t.anchor_id = ANY($1::uuid[])`,
   program_changes: `t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   enrolments: `t.supplier_id = ANY($1::uuid[]) OR t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
@@ -287,6 +296,7 @@ export const BUSINESS_TABLES = [
   ...Object.keys(WORLD_ROWS),
   'idempotency_keys',
   'outbox',
+  'outgoing_mail',
   'scheduled_runs',
 ];
 
@@ -421,12 +431,12 @@ export interface RouteCase {
 }
 
 const reason = () => ({ reason: 'refused in review' });
-const newUser = (roles: Role[]) => ({ email: `new-${unique()}@user.test`, displayName: 'New user', password: PASSWORD, roles });
+const newUser = (roles: Role[]) => ({ email: `new-${unique()}@user.test`, displayName: 'New user', roles });
 const invoiceRow = () => ({ invoiceNumber: `INV-${unique()}`, currency: 'CNY', amount: '250000.00', issueDate: ISSUE_DATE, dueDate: DUE_DATE });
 const programBody = (anchorId: string) => ({ name: `Program ${unique()}`, anchorId, ...CNY_TERMS });
 const invite = () => ({
   subLimit: '1000000.00',
-  invite: { name: `Supplier ${unique()}`, admin: { email: `admin-${unique()}@supplier.test`, displayName: 'Admin', password: PASSWORD } },
+  invite: { name: `Supplier ${unique()}`, admin: { email: `admin-${unique()}@supplier.test`, displayName: 'Admin' } },
 });
 
 /**
@@ -435,12 +445,31 @@ const invite = () => ({
  */
 export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/auth/login': { kind: 'public', targets: () => [{ body: { email: 'nobody@nowhere.test', password: 'wrong-password' } }] },
+  'POST /v1/auth/invitations/accept': { kind: 'public', targets: () => [{ body: { token: 'A'.repeat(43), password: PASSWORD } }] },
+  'POST /v1/auth/password-reset': { kind: 'public', targets: () => [{ body: { email: 'nobody@nowhere.test' } }] },
+  'POST /v1/auth/password-reset/confirm': { kind: 'public', targets: () => [{ body: { token: 'A'.repeat(43), password: PASSWORD } }] },
   'GET /health/live': { kind: 'public', targets: () => [{}] },
   'GET /health/ready': { kind: 'public', targets: () => [{}] },
 
   'POST /v1/auth/refresh': { kind: 'self', owner: (w) => w.bank.admin, targets: () => [{}] },
   'POST /v1/auth/logout': { kind: 'self', owner: (w) => w.bank.admin, targets: () => [{}], revokesCaller: true },
   'GET /v1/auth/me': { kind: 'self', owner: (w) => w.bank.admin, targets: () => [{}] },
+  // The same password again: the session ends (every caller logs in again) and PASSWORD still works.
+  'POST /v1/auth/password': {
+    kind: 'self',
+    owner: (w) => w.bank.admin,
+    targets: () => [{ body: { currentPassword: PASSWORD, newPassword: PASSWORD } }],
+    revokesCaller: true,
+  },
+  'GET /v1/users': { kind: 'collection', owner: (w) => w.bank.admin, targets: () => [{}] },
+  'POST /v1/users/{userId}/deactivate': { kind: 'object', owner: (w) => w.bank.admin, targets: (w) => [{ params: { userId: w.users.toDeactivate } }] },
+  'POST /v1/users/{userId}/reactivate': { kind: 'object', owner: (w) => w.bank.admin, targets: (w) => [{ params: { userId: w.users.deactivated } }] },
+  'PUT /v1/users/{userId}/roles': {
+    kind: 'object',
+    owner: (w) => w.bank.admin,
+    targets: (w) => [{ params: { userId: w.users.toDeactivate }, body: { roles: [Role.BANK_OPERATIONS, Role.BANK_CREDIT_OFFICER] } }],
+  },
+  'DELETE /v1/invitations/{invitationId}': { kind: 'object', owner: (w) => w.bank.admin, targets: (w) => [{ params: { invitationId: w.users.invitation } }] },
 
   'POST /v1/organisations': {
     kind: 'collection',

@@ -15,6 +15,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { IdempotencyService } from './http/idempotency.service';
 import { OrganisationsController } from './organisations/organisations.controller';
 import { PayoutAccountsController } from './organisations/payout-accounts.controller';
+import { UsersController } from './organisations/users.controller';
 import { ProgramsApiModule } from './programs/programs-api.module';
 import { ReceivablesApiModule } from './invoices/receivables-api.module';
 import { OffersApiModule } from './offers/offers-api.module';
@@ -43,7 +44,7 @@ export class ApiModule {
         SecurityApiModule,
         AuditApiModule,
       ],
-      controllers: [AuthController, OrganisationsController, PayoutAccountsController, HealthController],
+      controllers: [AuthController, OrganisationsController, UsersController, PayoutAccountsController, HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         // After AuthGuard: write limits are per authenticated organisation.

@@ -7,6 +7,7 @@ import { ApiModule } from './api.module';
 import { documentCrossCuttingBehaviour } from './http/openapi-conventions';
 import { validationPipe } from './http/validation';
 import { applyHttpSecurity } from './security/http-security';
+import { jsonBodies } from './http/body-limits';
 import { RedactingLogger } from '@scf/logging';
 
 export function buildOpenApi(app: INestApplication) {
@@ -30,7 +31,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
     bodyParser: false,
   });
   applyHttpSecurity(app, config);
-  app.useBodyParser('json', { limit: '20mb' });
+  app.use(jsonBodies());
   app.useGlobalPipes(validationPipe);
   const document = buildOpenApi(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });

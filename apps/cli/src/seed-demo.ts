@@ -2,6 +2,8 @@
  * Loads the demo data set through the public HTTP API (the same path a real client takes):
  * a bank with maker, checker and operations users, an anchor, three suppliers, an approved CNY
  * program and confirmed invoices whose offers the worker then generates. Safe to run twice.
+ * Every user is invited and sets their own password through the invitation, as a real user would
+ * (here: all the demo password, so that the printed logins work).
  */
 const BASE = process.argv[2] ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 const PASSWORD = process.env.DEMO_PASSWORD ?? 'Demo-password-1';
@@ -37,6 +39,11 @@ async function login(email: string): Promise<{ token: string; organisationId: st
   return res.status === 200 ? { token: res.body.accessToken, organisationId: res.body.actor.organisationId } : undefined;
 }
 
+/** The invitee's side: the inviter hands over the token, the invitee chooses the password. */
+async function acceptInvitation(invitation: { token: string }): Promise<void> {
+  await must('POST', '/v1/auth/invitations/accept', undefined, { token: invitation.token, password: PASSWORD }, 204);
+}
+
 const isoDate = (daysFromToday: number) => new Date(Date.now() + daysFromToday * 86_400_000).toISOString().slice(0, 10);
 
 async function seed(): Promise<void> {
@@ -49,7 +56,8 @@ async function seed(): Promise<void> {
     [LOGINS.operations, 'Operations', ['BANK_OPERATIONS']],
   ] as const;
   for (const [email, displayName, roles] of users) {
-    await must('POST', `/v1/organisations/${admin.organisationId}/users`, admin.token, { email, displayName, password: PASSWORD, roles }, 201);
+    const added = await must('POST', `/v1/organisations/${admin.organisationId}/users`, admin.token, { email, displayName, roles }, 201);
+    await acceptInvitation(added.invitation);
   }
   const maker = (await login(LOGINS.maker))!;
   const checker = (await login(LOGINS.checker))!;
@@ -57,8 +65,9 @@ async function seed(): Promise<void> {
   const anchorOrg = await must('POST', '/v1/organisations', admin.token, {
     type: 'ANCHOR',
     name: 'Sunrise Motors Co., Ltd.',
-    admin: { email: LOGINS.anchor, displayName: 'Anchor treasurer', password: PASSWORD },
+    admin: { email: LOGINS.anchor, displayName: 'Anchor treasurer' },
   }, 201);
+  await acceptInvitation(anchorOrg.invitation);
   const anchor = (await login(LOGINS.anchor))!;
 
   const program = await must('POST', '/v1/programs', maker.token, {
@@ -88,9 +97,10 @@ async function seed(): Promise<void> {
       invite: {
         name: `Demo Supplier ${index + 1} Ltd.`,
         bankAccount: `6222 0200 0000 000${index + 1}`,
-        admin: { email, displayName: `Supplier ${index + 1} finance`, password: PASSWORD },
+        admin: { email, displayName: `Supplier ${index + 1} finance` },
       },
     }, 201);
+    await acceptInvitation(enrolment.invitation);
     await must('POST', `/v1/enrolments/${enrolment.id}/approve`, checker.token, {}, 200);
     // The account given in the invite is paid only once the bank's checker has verified it.
     const payout = await must('GET', `/v1/payout-account-changes?status=PENDING&organisationId=${enrolment.supplierId}`, checker.token, undefined, 200);

@@ -9,6 +9,7 @@ import { AuditChainHeadGuard1764300005010 } from './migrations/1764300005010-aud
 import { ApplicationRole1764300005020 } from './migrations/1764300005020-application-role';
 import { OutboxMessageId1764300006000 } from './migrations/1764300006000-outbox-message-id';
 import { IdempotencyCommitted1764300007000 } from './migrations/1764300007000-idempotency-committed';
+import { Credentials1764300010000 } from './migrations/1764300010000-credentials';
 import { PayoutAccounts1764300020000 } from './migrations/1764300020000-payout-accounts';
 import { CreditControls1764300030000 } from './migrations/1764300030000-credit-controls';
 
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   ApplicationRole1764300005020,
   OutboxMessageId1764300006000,
   IdempotencyCommitted1764300007000,
+  Credentials1764300010000,
   PayoutAccounts1764300020000,
   CreditControls1764300030000,
 ];

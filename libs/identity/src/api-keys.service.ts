@@ -38,7 +38,7 @@ export class ApiKeysService {
   /** Returns the key's secret once; only its hash is stored. */
   async create(actor: Actor, input: NewApiKey): Promise<{ apiKey: ApiKey; secret: string }> {
     if (actor.apiKeyId) throw forbidden('api_key_not_allowed', 'API keys are managed by people, not by other API keys');
-    const scopes = this.checkScopes(actor.organisationType, input.scopes);
+    const scopes = this.checkScopes(actor, input.scopes);
     const secret = `scf_${randomBytes(32).toString('base64url')}`;
     const apiKey = await this.dataSource.transaction(async (manager) => {
       // Serialises key creation per organisation so that the cap holds under concurrency.
@@ -91,14 +91,19 @@ export class ApiKeysService {
     this.lastTouched.delete(id);
   }
 
-  /** The actor of a request presenting `key`; a malformed, unknown or revoked key is a 401. */
+  /**
+   * The actor of a request presenting `key`; a malformed, unknown or revoked key is a 401, and so is
+   * a key whose issuer was deactivated. The key acts in the scopes its issuer still holds.
+   */
   async authenticate(key: string): Promise<Actor> {
     const refused = () => new DomainError('UNAUTHENTICATED', 'unauthenticated', 'invalid or revoked API key');
     if (!KEY_PATTERN.test(key)) throw refused();
     const [row]: { id: string; organisation_id: string; type: OrganisationType; scopes: Role[]; created_by: string }[] =
       await this.dataSource.query(
-        `SELECT k.id, k.organisation_id, o.type, k.scopes, k.created_by
-           FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
+        `SELECT k.id, k.organisation_id, o.type, ARRAY(SELECT unnest(k.scopes) INTERSECT SELECT unnest(u.roles)) AS scopes, k.created_by
+           FROM api_keys k
+           JOIN organisations o ON o.id = k.organisation_id
+           JOIN users u ON u.id = k.created_by AND u.organisation_id = k.organisation_id AND u.status = 'ACTIVE'
           WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
         [hashKey(key)],
       );
@@ -118,11 +123,15 @@ export class ApiKeysService {
     );
   }
 
-  private checkScopes(type: OrganisationType, scopes: Role[]): Role[] {
+  /** A key is never a way to more power: it may act only in non-admin roles its issuer holds. */
+  private checkScopes(actor: Actor, scopes: Role[]): Role[] {
     if (!scopes.length) throw invalid('scopes_required', 'name at least one scope (a role the key may act in)', 'scopes');
-    const allowed = ROLES_BY_ORGANISATION_TYPE[type].filter((role) => !ADMIN_ROLES.includes(role));
-    const wrong = scopes.find((scope) => !allowed.includes(scope));
-    if (wrong) throw invalid('scope_not_allowed', `scope ${wrong} is not available to an API key of a ${type}: use ${allowed.join(', ')}`, 'scopes');
+    const type = actor.organisationType;
+    const available = ROLES_BY_ORGANISATION_TYPE[type].filter((role) => !ADMIN_ROLES.includes(role));
+    const wrong = scopes.find((scope) => !available.includes(scope));
+    if (wrong) throw invalid('scope_not_allowed', `scope ${wrong} is not available to an API key of a ${type}: use ${available.join(', ')}`, 'scopes');
+    const notHeld = scopes.find((scope) => !actor.roles.includes(scope));
+    if (notHeld) throw invalid('scope_not_held', `you do not hold role ${notHeld}: a key may carry only roles its issuer holds`, 'scopes');
     return [...new Set(scopes)];
   }
 

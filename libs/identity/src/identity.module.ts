@@ -11,6 +11,8 @@ import { AuthService } from './auth.service';
 import { OrganisationsService } from './organisations.service';
 import { ApiKeysService } from './api-keys.service';
 import { PayoutAccountsService } from './payout-accounts.service';
+import { CredentialsService } from './credentials.service';
+import { UsersService } from './users.service';
 import { FieldCipher, installFieldEncryption } from './field-encryption';
 
 @Module({
@@ -33,9 +35,11 @@ import { FieldCipher, installFieldEncryption } from './field-encryption';
     OrganisationsService,
     ApiKeysService,
     PayoutAccountsService,
+    CredentialsService,
+    UsersService,
     // The entity's encryption hooks are static: install the configured keys before any organisation is read.
     { provide: FieldCipher, inject: [APP_CONFIG], useFactory: (config: AppConfig) => installFieldEncryption(config.encryptionKeys) },
   ],
-  exports: [AuthService, OrganisationsService, ApiKeysService, PayoutAccountsService, FieldCipher, TypeOrmModule],
+  exports: [AuthService, OrganisationsService, ApiKeysService, PayoutAccountsService, CredentialsService, UsersService, FieldCipher, TypeOrmModule],
 })
 export class IdentityModule {}

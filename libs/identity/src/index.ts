@@ -10,4 +10,6 @@ export * from './payout-accounts.service';
 export * from './auth.service';
 export * from './organisations.service';
 export * from './api-keys.service';
+export * from './credentials.service';
+export * from './users.service';
 export * from './identity.module';

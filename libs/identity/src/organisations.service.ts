@@ -9,12 +9,8 @@ import { PayoutAccountsService } from './payout-accounts.service';
 import { User } from './user.entity';
 import { Role, ROLES_BY_ORGANISATION_TYPE } from './role';
 import { hashPassword } from './password-hasher';
-
-/** Who made a change, as written to the business event log (absent for a bootstrap command). */
-export interface ChangedBy {
-  userId: string;
-  organisationId: string;
-}
+import { ChangedBy, CredentialsService, IssuedInvitation } from './credentials.service';
+import { UserStatus } from './user.entity';
 
 export interface NewOrganisation {
   type: OrganisationType;
@@ -25,17 +21,23 @@ export interface NewOrganisation {
   createdByOrganisationId?: string | null;
   /** The user who onboards the organisation; recorded in the organisation.created event. */
   createdBy?: ChangedBy | null;
-  admin: { email: string; displayName: string; password: string; roles?: Role[] };
+  /** Invited: they choose their password through the invitation. */
+  admin: { email: string; displayName: string; roles?: Role[] };
 }
 
 export interface NewUser {
   organisationId: string;
   email: string;
   displayName: string;
-  password: string;
   roles: Role[];
-  /** The user who adds this one; recorded in the user.added event. */
+  /** The user who adds this one; recorded in the user.added event and as the inviter. */
   addedBy?: ChangedBy | null;
+}
+
+/** The deployment's first bank, made by an operator's command before anyone can log in. */
+export interface FirstBank {
+  name: string;
+  admin: { email: string; displayName: string; password: string };
 }
 
 export interface BankDetails {
@@ -50,82 +52,121 @@ export class OrganisationsService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly audit: AuditService,
     private readonly payoutAccounts: PayoutAccountsService,
+    private readonly credentials: CredentialsService,
   ) {}
 
   /**
-   * Creates an organisation and its first user, in the caller's transaction when one is given.
-   * Both are recorded on the organisation's own event chain. A supplier's bank account becomes a
-   * pending payout account change proposed by whoever onboards it (its own admin at bootstrap).
+   * Creates an organisation and invites its first user, in the caller's transaction when one is
+   * given. Both are recorded on the organisation's own event chain. A supplier's bank account
+   * becomes a pending payout account change proposed by whoever onboards it (its own admin at bootstrap).
    */
-  async create(input: NewOrganisation, manager?: EntityManager): Promise<{ organisation: Organisation; admin: User }> {
-    const isSupplier = input.type === OrganisationType.SUPPLIER;
+  async create(input: NewOrganisation, manager?: EntityManager): Promise<{ organisation: Organisation; admin: User; invitation: IssuedInvitation }> {
     const run = async (m: EntityManager) => {
-      const organisation = await m.save(
-        m.create(Organisation, {
-          type: input.type,
-          name: input.name,
-          taxId: input.taxId ?? null,
-          bankAccount: isSupplier ? null : (input.bankAccount ?? null),
-          createdByOrganisationId: input.createdByOrganisationId ?? input.createdBy?.organisationId ?? null,
-        }),
-      );
-      await this.audit.record(m, [
-        {
-          chainId: organisation.id,
-          actor: input.createdBy ?? null,
-          action: 'organisation.created',
-          objectType: 'organisation',
-          objectId: organisation.id,
-          after: { type: organisation.type, name: organisation.name, createdByOrganisationId: organisation.createdByOrganisationId, ...maskedBankDetails(organisation) },
-        },
-      ]);
+      const organisation = await this.insertOrganisation(m, input);
       const roles = input.admin.roles ?? [ROLES_BY_ORGANISATION_TYPE[input.type][0]];
-      const admin = await this.addUser(
+      const { user, invitation } = await this.addUser(
         { organisationId: organisation.id, organisationType: input.type, ...input.admin, roles, addedBy: input.createdBy ?? null },
         m,
       );
-      if (isSupplier && input.bankAccount) {
-        await this.payoutAccounts.propose(m, organisation.id, input.bankAccount, input.createdBy ?? { userId: admin.id, organisationId: organisation.id });
+      if (input.type === OrganisationType.SUPPLIER && input.bankAccount) {
+        await this.payoutAccounts.propose(m, organisation.id, input.bankAccount, input.createdBy ?? { userId: user.id, organisationId: organisation.id });
       }
-      return { organisation, admin };
+      return { organisation, admin: user, invitation };
     };
     return manager ? run(manager) : this.organisations.manager.transaction(run);
   }
 
-  /** Adds a user; its own transaction unless the caller passes one (the user and its event commit together). */
-  async addUser(input: NewUser & { organisationType: OrganisationType }, manager?: EntityManager): Promise<User> {
+  /**
+   * The only user whose password is chosen by someone else: the operator who runs the bootstrap
+   * command has nobody to invite them (no bank exists yet to log in to) and gives it on the
+   * command line, where it is theirs to choose and to change at first login.
+   */
+  async bootstrapBank(input: FirstBank): Promise<{ organisation: Organisation; admin: User }> {
+    const passwordHash = await hashPassword(input.admin.password);
+    return this.organisations.manager.transaction(async (m) => {
+      const organisation = await this.insertOrganisation(m, { type: OrganisationType.BANK, name: input.name, admin: input.admin });
+      const admin = await this.insertUser(m, {
+        organisationId: organisation.id,
+        email: input.admin.email,
+        displayName: input.admin.displayName,
+        roles: [Role.BANK_ADMIN],
+        status: UserStatus.ACTIVE,
+        passwordHash,
+      });
+      await this.audit.record(m, [{ chainId: organisation.id, actor: null, action: 'user.added', objectType: 'user', objectId: admin.id, after: { roles: admin.roles } }]);
+      return { organisation, admin };
+    });
+  }
+
+  private async insertOrganisation(m: EntityManager, input: NewOrganisation): Promise<Organisation> {
+    const organisation = await m.save(
+      m.create(Organisation, {
+        type: input.type,
+        name: input.name,
+        taxId: input.taxId ?? null,
+        // A supplier's account is where its money is paid: it arrives as a pending payout account change.
+        bankAccount: input.type === OrganisationType.SUPPLIER ? null : (input.bankAccount ?? null),
+        createdByOrganisationId: input.createdByOrganisationId ?? input.createdBy?.organisationId ?? null,
+      }),
+    );
+    await this.audit.record(m, [
+      {
+        chainId: organisation.id,
+        actor: input.createdBy ?? null,
+        action: 'organisation.created',
+        objectType: 'organisation',
+        objectId: organisation.id,
+        after: { type: organisation.type, name: organisation.name, createdByOrganisationId: organisation.createdByOrganisationId, ...maskedBankDetails(organisation) },
+      },
+    ]);
+    return organisation;
+  }
+
+  /**
+   * Invites a user: INVITED, without a password, until they redeem the invitation. Its own
+   * transaction unless the caller passes one (the user, its invitation and its event commit together).
+   */
+  async addUser(input: NewUser & { organisationType: OrganisationType }, manager?: EntityManager): Promise<{ user: User; invitation: IssuedInvitation }> {
     const allowed = ROLES_BY_ORGANISATION_TYPE[input.organisationType];
     const wrong = input.roles.find((role) => !allowed.includes(role));
     if (wrong) throw invalid('role_not_allowed', `role ${wrong} is not available to a ${input.organisationType} user`, 'roles');
-    const passwordHash = await hashPassword(input.password);
     const run = async (m: EntityManager) => {
-      const taken = await m.query(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [input.email]);
-      if (taken.length) throw new DomainError('CONFLICT', 'email_taken', `a user with email ${input.email} already exists`, { field: 'email' });
-      const user = await m.save(
-        m.create(User, {
-          organisationId: input.organisationId,
-          email: input.email.toLowerCase(),
-          displayName: input.displayName,
-          passwordHash,
-          roles: input.roles,
-          tokenVersion: 0,
-          failedLogins: 0,
-          lockedUntil: null,
-        }),
-      );
+      const user = await this.insertUser(m, { ...input, status: UserStatus.INVITED, passwordHash: null });
+      const invitation = await this.credentials.invite(m, user, input.addedBy ?? null);
       await this.audit.record(m, [
         {
           chainId: input.organisationId,
           actor: input.addedBy ?? null,
-          action: 'user.added',
+          action: 'user.invited',
           objectType: 'user',
           objectId: user.id,
-          after: { roles: user.roles },
+          after: { roles: user.roles, invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString() },
         },
       ]);
-      return user;
+      return { user, invitation };
     };
     return manager ? run(manager) : this.users.manager.transaction(run);
+  }
+
+  private async insertUser(
+    m: EntityManager,
+    input: { organisationId: string; email: string; displayName: string; roles: Role[]; status: UserStatus; passwordHash: string | null },
+  ): Promise<User> {
+    const taken = await m.query(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [input.email]);
+    if (taken.length) throw new DomainError('CONFLICT', 'email_taken', `a user with email ${input.email} already exists`, { field: 'email' });
+    return m.save(
+      m.create(User, {
+        organisationId: input.organisationId,
+        email: input.email.toLowerCase(),
+        displayName: input.displayName,
+        passwordHash: input.passwordHash,
+        roles: input.roles,
+        status: input.status,
+        tokenVersion: 0,
+        failedLogins: 0,
+        lockedUntil: null,
+      }),
+    );
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@scf/audit';
 import { available, conflict, Decimal, formatAmount, invalid, notFound, parseAmount } from '@scf/core';
-import { Actor, OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { Actor, IssuedInvitation, OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { JOBS, OutboxService } from '@scf/queue';
 import { Enrolment, EnrolmentStatus } from './enrolment.entity';
 import { EnrolmentChange, EnrolmentChangeKind } from './enrolment-change.entity';
@@ -20,7 +20,8 @@ export interface SupplierInvite {
   taxId?: string;
   /** Where the bank pays the supplier's financing and reserves. */
   bankAccount?: string;
-  admin: { email: string; displayName: string; password: string };
+  /** Invited: they choose their password through the invitation. */
+  admin: { email: string; displayName: string };
 }
 
 export interface NewEnrolment {
@@ -78,16 +79,20 @@ export class EnrolmentsService {
     private readonly outbox: OutboxService,
   ) {}
 
-  /** The program's anchor admin or bank maker proposes an existing supplier, or invites a new one. */
-  async propose(actor: Actor, programId: string, input: NewEnrolment): Promise<EnrolmentView> {
+  /**
+   * The program's anchor admin or bank maker proposes an existing supplier, or invites a new one
+   * (then the answer carries the invitation of its first admin, for the inviter to pass on).
+   */
+  async propose(actor: Actor, programId: string, input: NewEnrolment): Promise<{ enrolment: EnrolmentView; invitation: IssuedInvitation | null }> {
     if ((input.supplierId === undefined) === (input.invite === undefined)) {
       throw invalid('supplier_or_invite', 'give exactly one of supplierId or invite', input.supplierId === undefined ? 'supplierId' : 'invite');
     }
-    const id = await this.dataSource.transaction(async (manager) => {
+    const { id, invitation } = await this.dataSource.transaction(async (manager) => {
       const program = await this.programs.findVisible(actor, programId, manager);
       const subLimit = parseSubLimit(input.subLimit, program);
       assertEnrolling(program);
-      const supplierId = input.invite ? await this.invite(manager, actor, input.invite) : await this.existingSupplier(manager, actor, input.supplierId!);
+      const invited = input.invite ? await this.invite(manager, actor, input.invite) : null;
+      const supplierId = invited?.supplierId ?? (await this.existingSupplier(manager, actor, input.supplierId!));
       // A rejected supplier may be proposed again; any other existing enrolment is a duplicate.
       const rows: { id: string }[] = await manager.query(
         `INSERT INTO enrolments (program_id, supplier_id, sub_limit, status, proposed_by)
@@ -109,9 +114,9 @@ export class EnrolmentsService {
           after: { supplierId, subLimit, invited: input.invite !== undefined },
         },
       ]);
-      return rows[0].id;
+      return { id: rows[0].id, invitation: invited?.invitation ?? null };
     });
-    return this.view(actor, id);
+    return { enrolment: await this.view(actor, id), invitation };
   }
 
   approve(actor: Actor, enrolmentId: string): Promise<EnrolmentView> {
@@ -355,8 +360,8 @@ export class EnrolmentsService {
     return change;
   }
 
-  private async invite(manager: EntityManager, actor: Actor, invite: SupplierInvite): Promise<string> {
-    const { organisation } = await this.organisations.create(
+  private async invite(manager: EntityManager, actor: Actor, invite: SupplierInvite): Promise<{ supplierId: string; invitation: IssuedInvitation }> {
+    const { organisation, invitation } = await this.organisations.create(
       {
         type: OrganisationType.SUPPLIER,
         name: invite.name,
@@ -369,7 +374,7 @@ export class EnrolmentsService {
       },
       manager,
     );
-    return organisation.id;
+    return { supplierId: organisation.id, invitation };
   }
 
   /**

@@ -9,6 +9,7 @@ import { canonicalJson } from '@scf/audit';
 import { Actor } from '@scf/identity';
 import { assertPlainBody } from './body-shape';
 import { IdempotencyService } from './idempotency.service';
+import { storedForReplay } from '../security/secret-responses';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const REQUIRED = 'scf:idempotency-required';
@@ -75,7 +76,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             return of(claim.body);
           case 'claimed':
             return new Observable((subscriber) => this.keys.within(organisationId, header, () => next.handle().subscribe(subscriber))).pipe(
-              switchMap((body) => from(this.keys.complete(organisationId, header, response.statusCode, body)).pipe(switchMap(() => of(body)))),
+              switchMap((body) => from(this.keys.complete(organisationId, header, response.statusCode, storedForReplay(response, body))).pipe(switchMap(() => of(body)))),
               catchError((error) => from(this.keys.release(organisationId, header)).pipe(switchMap(() => throwError(() => error)))),
             );
         }

@@ -1,17 +1,19 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsArray, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { IsArray, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { invalid, notFound } from '@scf/core';
-import { Actor, mask, maySeeOrganisationSecrets, Organisation, OrganisationsService, OrganisationType, Role } from '@scf/identity';
+import { Actor, mask, maySeeOrganisationSecrets, Organisation, OrganisationsService, OrganisationType, Role, User, UserStatus } from '@scf/identity';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { BankAccountField, NestedField, TaxIdField } from '../http/fields';
 import { IdPipe } from '../http/id.pipe';
 import { Problem } from '../http/problem';
+import { InvitationDto, withInvitation } from './invitation.dto';
 
+/** An invited user: no password, they choose it themselves through the invitation. */
 export class NewUserDto {
   @ApiProperty({ example: 'treasurer@anchor.demo' }) @IsEmail() @MaxLength(254) email: string;
   @ApiProperty({ example: 'Li Wei' }) @IsString() @Length(1, 200) displayName: string;
-  @ApiProperty({ description: 'at least 12 characters' }) @IsString() @MinLength(12) @MaxLength(256) password: string;
   @ApiPropertyOptional({ enum: Role, isArray: true }) @IsOptional() @IsArray() @IsEnum(Role, { each: true }) roles?: Role[];
 }
 
@@ -48,11 +50,24 @@ export class OrganisationDto {
   }
 }
 
-class UserDto {
+class OnboardedOrganisationDto extends OrganisationDto {
+  @ApiProperty({ type: InvitationDto, description: 'the invitation of the first admin' }) invitation: InvitationDto;
+}
+
+export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: Role, isArray: true }) roles: Role[];
+  @ApiProperty({ enum: UserStatus }) status: UserStatus;
+
+  static of(u: User): UserDto {
+    return { id: u.id, email: u.email, displayName: u.displayName, roles: u.roles, status: u.status };
+  }
+}
+
+class InvitedUserDto extends UserDto {
+  @ApiProperty({ type: InvitationDto }) invitation: InvitationDto;
 }
 
 const changedBy = (actor: Actor) => ({ userId: actor.userId, organisationId: actor.organisationId });
@@ -63,14 +78,18 @@ export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}
 
   /**
-   * A bank onboards an anchor enterprise and its first admin. The answer shows the tax id and bank
-   * account masked: it may be stored for Idempotency-Key replay, and the caller just sent them.
+   * A bank onboards an anchor enterprise and invites its first admin. The answer shows the tax id
+   * and bank account masked: it may be stored for Idempotency-Key replay, and the caller just sent them.
    */
   @Post()
   @Roles(Role.BANK_ADMIN, Role.BANK_CREDIT_OFFICER)
-  @ApiCreatedResponse({ type: OrganisationDto })
-  async createAnchor(@CurrentActor() actor: Actor, @Body() body: NewAnchorDto): Promise<OrganisationDto> {
-    const { organisation } = await this.organisations.create({
+  @ApiCreatedResponse({ type: OnboardedOrganisationDto })
+  async createAnchor(
+    @CurrentActor() actor: Actor,
+    @Body() body: NewAnchorDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OnboardedOrganisationDto> {
+    const { organisation, invitation } = await this.organisations.create({
       type: OrganisationType.ANCHOR,
       name: body.name,
       taxId: body.taxId,
@@ -78,7 +97,7 @@ export class OrganisationsController {
       createdBy: changedBy(actor),
       admin: { ...body.admin, roles: body.admin.roles ?? [Role.ANCHOR_ADMIN] },
     });
-    return OrganisationDto.of(organisation);
+    return withInvitation(response, OrganisationDto.of(organisation), invitation);
   }
 
   @Get('mine')
@@ -104,22 +123,26 @@ export class OrganisationsController {
     return OrganisationDto.of(organisation, actor);
   }
 
-  /** An organisation admin adds a colleague with roles allowed for the organisation type. */
+  /** An organisation admin invites a colleague with roles allowed for the organisation type. */
   @Post(':id/users')
   @Roles(Role.BANK_ADMIN, Role.ANCHOR_ADMIN, Role.SUPPLIER_ADMIN)
-  @ApiCreatedResponse({ type: UserDto })
-  async addUser(@CurrentActor() actor: Actor, @Param('id', new IdPipe()) id: string, @Body() body: NewUserDto): Promise<UserDto> {
+  @ApiCreatedResponse({ type: InvitedUserDto, description: 'INVITED until they accept the invitation' })
+  async addUser(
+    @CurrentActor() actor: Actor,
+    @Param('id', new IdPipe()) id: string,
+    @Body() body: NewUserDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<InvitedUserDto> {
     if (id !== actor.organisationId) throw notFound('organisation');
     if (!body.roles?.length) throw invalid('roles_required', 'name at least one role for the new user', 'roles');
-    const user = await this.organisations.addUser({
+    const { user, invitation } = await this.organisations.addUser({
       organisationId: id,
       organisationType: actor.organisationType,
       email: body.email,
       displayName: body.displayName,
-      password: body.password,
       roles: body.roles,
       addedBy: changedBy(actor),
     });
-    return { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles };
+    return withInvitation(response, UserDto.of(user), invitation);
   }
 }

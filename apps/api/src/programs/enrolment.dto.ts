@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { EnrolmentChangeKind, EnrolmentChangeView, EnrolmentStatus, EnrolmentView, ProgramChangeStatus } from '@scf/programs';
 import { AmountField, BankAccountField, IdField, NestedField, NotForAnchor, TaxIdField } from '../http/fields';
 import { PageQuery } from '../http/pagination';
+import { InvitationDto } from '../organisations/invitation.dto';
 
+/** The supplier's first admin: invited, they choose their own password through the invitation. */
 class InvitedAdminDto {
   @ApiProperty({ example: 'finance@supplier.demo' }) @IsEmail() @MaxLength(254) email: string;
   @ApiProperty({ example: 'Zhang Min' }) @IsString() @Length(1, 200) displayName: string;
-  @ApiProperty({ description: 'at least 12 characters' }) @IsString() @MinLength(12) @MaxLength(256) password: string;
 }
 
 export class SupplierInviteDto {
@@ -51,6 +52,11 @@ export class EnrolmentDto implements EnrolmentView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) approvedBy: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
+}
+
+export class ProposedEnrolmentDto extends EnrolmentDto {
+  @ApiPropertyOptional({ type: InvitationDto, description: 'with `invite`: the invitation of the supplier\'s first admin, to pass on' })
+  invitation?: InvitationDto;
 }
 
 export class EnrolmentChangeDto implements EnrolmentChangeView {

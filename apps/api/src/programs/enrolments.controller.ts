@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, Role } from '@scf/identity';
 import { EnrolmentChange, enrolmentChangeView, EnrolmentsService, redact } from '@scf/programs';
@@ -8,7 +9,8 @@ import { Page, PageOf, PageQuery, pageWindow, toPage } from '../http/pagination'
 import { ProblemResponses } from './problem-responses';
 import { OptionalReasonDto, ReasonDto } from './program.dto';
 import { ALL_ROLES, PROGRAM_PARTY_ROLES } from './roles';
-import { AllEnrolmentsQuery, EnrolmentChangeDto, EnrolmentDto, EnrolmentListQuery, ProposeEnrolmentDto, SubLimitDto } from './enrolment.dto';
+import { AllEnrolmentsQuery, EnrolmentChangeDto, EnrolmentDto, EnrolmentListQuery, ProposedEnrolmentDto, ProposeEnrolmentDto, SubLimitDto } from './enrolment.dto';
+import { withInvitation } from '../organisations/invitation.dto';
 
 const EnrolmentPage = PageOf(EnrolmentDto);
 const EnrolmentChangePage = PageOf(EnrolmentChangeDto);
@@ -22,10 +24,19 @@ export class EnrolmentsController {
 
   @Post('programs/:id/enrolments')
   @Roles(Role.ANCHOR_ADMIN, Role.BANK_CREDIT_OFFICER)
-  @ApiCreatedResponse({ type: EnrolmentDto, description: 'PENDING until a bank checker approves; `invite` creates the supplier and its SUPPLIER_ADMIN user' })
+  @ApiCreatedResponse({
+    type: ProposedEnrolmentDto,
+    description: 'PENDING until a bank checker approves; `invite` creates the supplier and invites its SUPPLIER_ADMIN user',
+  })
   @ProblemResponses(400, 404, 409)
-  async propose(@CurrentActor() actor: Actor, @Param('id', new IdPipe('programId')) id: string, @Body() body: ProposeEnrolmentDto): Promise<EnrolmentDto> {
-    return this.enrolments.propose(actor, id, body);
+  async propose(
+    @CurrentActor() actor: Actor,
+    @Param('id', new IdPipe('programId')) id: string,
+    @Body() body: ProposeEnrolmentDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ProposedEnrolmentDto> {
+    const { enrolment, invitation } = await this.enrolments.propose(actor, id, body);
+    return invitation ? withInvitation(response, enrolment, invitation) : enrolment;
   }
 
   @Get('programs/:id/enrolments')

@@ -8,18 +8,31 @@ import { Actor } from '@scf/identity';
 import { Problem } from '../http/problem';
 import { RateLimiter } from './rate-limiter';
 
-const LOGIN_LIMIT = 'scf:login-rate-limit';
+const CREDENTIAL_LIMIT = 'scf:credential-rate-limit';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Login attempts are limited per client address and email, before the password is even checked. */
-export const LoginRateLimit = () =>
-  applyDecorators(
-    SetMetadata(LOGIN_LIMIT, true),
-    ApiResponse({ status: 429, type: Problem, description: 'too many login attempts for this email from this address; see Retry-After' }),
-  );
+interface Limit {
+  bucket: string;
+  perMinute: number;
+  what: string;
+}
 
 /**
- * Runs after AuthGuard (registered after it): login attempts per IP + email, and every write of an
+ * Attempts at a credential (login, invitation, password reset and change) are limited per client
+ * address and email, and per client address alone across emails (password spraying), before the
+ * password is even checked.
+ */
+export const CredentialRateLimit = () =>
+  applyDecorators(
+    SetMetadata(CREDENTIAL_LIMIT, true),
+    ApiResponse({ status: 429, type: Problem, description: 'too many attempts for this email, or from this address; see Retry-After' }),
+  );
+
+// Hashed: Redis never holds addresses or emails in clear.
+const hashed = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * Runs after AuthGuard (registered after it): credential attempts per IP + email and per IP, and every write of an
  * authenticated caller per organisation, so one organisation (or a runaway ERP job) can't crowd out
  * the others.
  */
@@ -33,24 +46,26 @@ export class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
-    const limit = this.limitOf(context, request);
-    if (!limit) return true;
-    const verdict = await this.limiter.hit(limit.bucket, limit.perMinute);
-    if (verdict.allowed) return true;
-    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(verdict.retryAfterSeconds));
-    throw new HttpException(`${limit.what}: retry in ${verdict.retryAfterSeconds} s`, HttpStatus.TOO_MANY_REQUESTS);
+    for (const limit of this.limitsOf(context, request)) {
+      const verdict = await this.limiter.hit(limit.bucket, limit.perMinute);
+      if (verdict.allowed) continue;
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      throw new HttpException(`${limit.what}: retry in ${verdict.retryAfterSeconds} s`, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    return true;
   }
 
-  private limitOf(context: ExecutionContext, request: Request & { actor?: Actor }) {
-    if (this.reflector.getAllAndOverride<boolean>(LOGIN_LIMIT, [context.getHandler(), context.getClass()])) {
-      const email = typeof request.body?.email === 'string' ? request.body.email.trim().toLowerCase() : '';
-      // Hashed: Redis never holds addresses or emails in clear.
-      const who = createHash('sha256').update(`${request.ip}\n${email}`).digest('hex');
-      return { bucket: `login:${who}`, perMinute: this.config.rateLimitLoginsPerMinute, what: 'too many login attempts' };
+  private limitsOf(context: ExecutionContext, request: Request & { actor?: Actor }): Limit[] {
+    if (this.reflector.getAllAndOverride<boolean>(CREDENTIAL_LIMIT, [context.getHandler(), context.getClass()])) {
+      // The account tried: the email of a login or reset request, the user changing their password.
+      const account = typeof request.body?.email === 'string' ? request.body.email.trim().toLowerCase() : request.actor?.userId;
+      const perAddress = { bucket: `login-address:${hashed(String(request.ip))}`, perMinute: this.config.rateLimitLoginsPerAddressPerMinute, what: 'too many attempts from this address' };
+      if (account === undefined) return [perAddress];
+      return [{ bucket: `login:${hashed(`${request.ip}\n${account}`)}`, perMinute: this.config.rateLimitLoginsPerMinute, what: 'too many login attempts' }, perAddress];
     }
     if (request.actor && WRITE_METHODS.has(request.method)) {
-      return { bucket: `writes:${request.actor.organisationId}`, perMinute: this.config.rateLimitWritesPerMinute, what: 'too many changes from this organisation' };
+      return [{ bucket: `writes:${request.actor.organisationId}`, perMinute: this.config.rateLimitWritesPerMinute, what: 'too many changes from this organisation' }];
     }
-    return undefined;
+    return [];
   }
 }

@@ -1,4 +1,5 @@
 import { ApiExtension } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { invalid } from '@scf/core';
 import { IDEMPOTENCY_REFUSED } from '../http/openapi-conventions';
 
@@ -14,3 +15,17 @@ export function refuseReplayOfSecrets(idempotencyKey: string | undefined): void 
     throw invalid('idempotency_key_not_accepted', 'this response carries a secret and is never stored for replay: send it without Idempotency-Key', 'Idempotency-Key');
   }
 }
+
+const STORED_FOR_REPLAY = 'scf:storedForReplay';
+
+/**
+ * The response carries a one-time secret (an invitation token) on a route that honours
+ * Idempotency-Key: what is stored for a replay is `stored`, the same answer without the secret.
+ * A retry thus learns what was created, and the secret never rests in the idempotency table.
+ */
+export function storeForReplayWithoutSecret(response: Response, stored: unknown): void {
+  response.locals[STORED_FOR_REPLAY] = stored;
+}
+
+/** What the idempotency interceptor stores for a replay of `body`. */
+export const storedForReplay = (response: Response, body: unknown): unknown => response.locals[STORED_FOR_REPLAY] ?? body;
