@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OffersModule } from '@scf/offers';
 import { ProgramsModule } from '@scf/programs';
+import { ReceivablesModule } from '@scf/receivables';
 import { FinancingItem } from './financing-item.entity';
 import { FinancingRequest } from './financing-request.entity';
 import { Payment } from './payment.entity';
@@ -11,7 +12,7 @@ import { PortfolioService } from './portfolio.service';
 import { DailyFinancingHandler } from './jobs/daily-financing.handler';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment]), ProgramsModule, OffersModule],
+  imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment]), ProgramsModule, OffersModule, ReceivablesModule],
   providers: [FinancingService, PaymentsService, PortfolioService, DailyFinancingHandler],
   exports: [TypeOrmModule, FinancingService, PaymentsService, PortfolioService, DailyFinancingHandler],
 })

@@ -2,6 +2,7 @@ import {
   Decimal,
   DomainError,
   FieldViolation,
+  invalid,
   IsoDate,
   normaliseDocumentNumber,
   parseAmount,
@@ -134,4 +135,12 @@ export function invalidBatch(violations: FieldViolation[], rows: number): Domain
     field: violations[0].field,
     violations,
   });
+}
+
+/** A decision's reason (rejection of an invoice or a discharge): 1 to 500 characters, trimmed. */
+export function checkReason(reason: unknown): string {
+  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 500) {
+    throw invalid('reason_required', 'reason must be 1 to 500 characters', 'reason');
+  }
+  return reason.trim();
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, BusinessEvent } from '@scf/audit';
 import { conflict, Decimal, FieldViolation, forbidden, formatAmount, invalid, notFound, parseAmount } from '@scf/core';
@@ -21,12 +21,14 @@ import {
   checkInvoice,
   checkPayable,
   CheckedInvoice,
+  checkReason,
   DOCUMENT_NUMBER_PATTERN,
   invalidBatch,
   invalidRow,
   InvoiceInput,
   MAX_BATCH_ROWS,
 } from './invoice-input';
+import { DischargeKind, DischargesService, DischargeView } from './discharges.service';
 import { InvoiceStatus } from './invoice.entity';
 import { ReceivableStatus } from './receivable.entity';
 import { dueRange, DueRange, ListSort, orderBy, PageWindow, SqlParams } from './listing';
@@ -97,6 +99,12 @@ export interface CreditNoteView {
   createdAt: Date;
 }
 
+export interface CreditNoted {
+  creditNote: CreditNoteView;
+  /** The invoice after the credit. */
+  invoice: InvoiceView;
+}
+
 export interface InvoiceFilter extends DueRange {
   status?: InvoiceStatus;
   programId?: string;
@@ -153,13 +161,14 @@ const RECEIVABLES_PER_OFFER_JOB = 1_000;
  * check, never one per row), then written in single statements.
  */
 @Injectable()
-export class InvoicesService {
+export class InvoicesService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly offers: OffersService,
     private readonly clock: ClockService,
+    private readonly discharges: DischargesService,
   ) {}
 
   async submit(actor: Actor, programId: string, input: InvoiceInput): Promise<InvoiceView> {
@@ -266,66 +275,103 @@ export class InvoicesService {
 
   /**
    * Reduces what the anchor owes: allowed while the invoice awaits its decision, or once confirmed
-   * while its receivable is still OPEN (nobody has asked to finance it). The open offer priced on
-   * the old face is withdrawn and a new one is requested, in the same transaction.
+   * while its receivable is still OPEN (nobody has asked to finance it). The supplier's credit
+   * note, or the anchor's before it confirmed, applies at once. Once confirmed, the anchor's credit
+   * note would lower its own debt: it becomes a PENDING discharge for the supplier to acknowledge
+   * or the bank to confirm (DischargesService), and changes nothing until then.
    */
-  async addCreditNote(
-    actor: Actor,
-    invoiceId: string,
-    input: { creditNoteNumber: string; amount: string },
-  ): Promise<{ creditNote: CreditNoteView; invoice: InvoiceView }> {
+  async addCreditNote(actor: Actor, invoiceId: string, input: { creditNoteNumber: string; amount: string }): Promise<CreditNoted | DischargeView> {
     const visible = await this.get(actor, invoiceId);
     if (actor.organisationType === OrganisationType.BANK) throw forbidden('party_only', 'only the supplier or the anchor of an invoice credits it');
     if (typeof input.creditNoteNumber !== 'string' || !DOCUMENT_NUMBER_PATTERN.test(input.creditNoteNumber)) {
       throw invalid('credit_note_number_invalid', 'creditNoteNumber must be 1 to 64 printable characters', 'creditNoteNumber');
     }
-    const amount = parseAmount(input.amount, visible.currency, 'amount');
-    try {
-      return await this.dataSource.transaction(async (manager) => {
+    const note = { creditNoteNumber: input.creditNoteNumber, amount: parseAmount(input.amount, visible.currency, 'amount') };
+    return this.withCreditNoteGuard(note.creditNoteNumber, () =>
+      this.dataSource.transaction(async (manager) => {
         // The invoice row lock orders this against a concurrent confirmation of the same invoice.
-        const [invoice]: InvoiceView[] = await manager.query(`SELECT ${invoiceColumns('i')} FROM invoices i WHERE i.id = $1 FOR UPDATE`, [invoiceId]);
+        const invoice = await this.lockInvoice(manager, invoiceId);
         if (invoice.status === InvoiceStatus.REJECTED) throw conflict('invalid_state', 'a rejected invoice takes no credit note');
-        const credited = new Decimal(invoice.creditedAmount).plus(amount);
-        if (credited.greaterThanOrEqualTo(invoice.amount)) {
-          throw conflict(
-            'credit_exceeds_amount',
-            `credit notes would total ${formatAmount(credited, invoice.currency)} of an invoice of ${formatAmount(invoice.amount, invoice.currency)}`,
-            { field: 'amount' },
-          );
-        }
-        const receivable = invoice.status === InvoiceStatus.CONFIRMED ? await this.openReceivableOf(manager, invoiceId) : undefined;
-        const [creditNote]: CreditNoteView[] = await manager.query(
-          `INSERT INTO credit_notes (invoice_id, credit_note_number, amount, created_by) VALUES ($1, $2, $3, $4)
-           RETURNING id, invoice_id AS "invoiceId", credit_note_number AS "creditNoteNumber", amount, created_at AS "createdAt"`,
-          [invoiceId, input.creditNoteNumber, amount.toString(), actor.userId],
-        );
-        await manager.query(`UPDATE invoices SET credited_amount = credited_amount + $2 WHERE id = $1`, [invoiceId, amount.toString()]);
-        if (receivable) await this.reduceReceivable(manager, invoice, receivable, amount);
-        await this.audit.record(manager, [
-          {
-            chainId: invoice.programId,
-            actor: { userId: actor.userId, organisationId: actor.organisationId },
-            action: 'invoice.credited',
-            objectType: 'invoice',
-            objectId: invoice.id,
-            before: { creditedAmount: formatAmount(invoice.creditedAmount, invoice.currency) },
-            after: {
-              creditNoteId: creditNote.id,
-              creditNoteNumber: creditNote.creditNoteNumber,
-              amount: formatAmount(amount, invoice.currency),
-              creditedAmount: formatAmount(credited, invoice.currency),
-              receivableId: receivable ?? null,
-            },
-          },
-        ]);
-        return { creditNote, invoice: { ...invoice, creditedAmount: credited.toString(), receivableId: receivable ?? null } };
-      });
+        assertCreditFits(invoice, note.amount);
+        const receivableId = invoice.status === InvoiceStatus.CONFIRMED ? await this.openReceivableOf(manager, invoiceId) : undefined;
+        if (receivableId === undefined) return this.applyCreditNote(manager, actor, invoice, undefined, note, actor.userId);
+        await this.discharges.assertNonePending(manager, receivableId);
+        if (actor.organisationType === OrganisationType.SUPPLIER) return this.applyCreditNote(manager, actor, invoice, receivableId, note, actor.userId);
+        const [used] = await manager.query(`SELECT 1 FROM credit_notes WHERE invoice_id = $1 AND credit_note_number = $2`, [invoiceId, note.creditNoteNumber]);
+        if (used) throw duplicateCreditNote(note.creditNoteNumber);
+        const { programId, supplierId, anchorId, currency } = invoice;
+        return this.discharges.claim(manager, actor, { id: receivableId, invoiceId, programId, supplierId, anchorId, currency }, {
+          kind: DischargeKind.CREDIT_NOTE,
+          ...note,
+        });
+      }),
+    );
+  }
+
+  /** The anchor's credit note, acknowledged or confirmed: written as if credited now, by its issuer. */
+  onModuleInit(): void {
+    this.discharges.takeEffect(DischargeKind.CREDIT_NOTE, async (manager, discharge, decidedBy) => {
+      const invoice = await this.lockInvoice(manager, discharge.invoiceId);
+      const amount = new Decimal(discharge.amount);
+      assertCreditFits(invoice, amount);
+      const receivableId = await this.openReceivableOf(manager, discharge.invoiceId);
+      const note = { creditNoteNumber: discharge.creditNoteNumber!, amount };
+      const { creditNote } = await this.applyCreditNote(manager, decidedBy, invoice, receivableId, note, discharge.claimedBy, discharge.id);
+      return creditNote.id;
+    });
+  }
+
+  private async withCreditNoteGuard<T>(creditNoteNumber: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
     } catch (error) {
-      if (isUniqueViolation(error, 'credit_notes_invoice_number_key')) {
-        throw conflict('duplicate_credit_note', `credit note ${input.creditNoteNumber} was already recorded on this invoice`, { field: 'creditNoteNumber' });
-      }
+      if (isUniqueViolation(error, 'credit_notes_invoice_number_key')) throw duplicateCreditNote(creditNoteNumber);
       throw error;
     }
+  }
+
+  private async lockInvoice(manager: EntityManager, invoiceId: string): Promise<InvoiceView> {
+    const [invoice]: InvoiceView[] = await manager.query(`SELECT ${invoiceColumns('i')} FROM invoices i WHERE i.id = $1 FOR UPDATE`, [invoiceId]);
+    return invoice;
+  }
+
+  /** Writes the credit note and lowers the invoice and its OPEN receivable, in the caller's transaction. */
+  private async applyCreditNote(
+    manager: EntityManager,
+    actor: Actor,
+    invoice: InvoiceView,
+    receivableId: string | undefined,
+    note: { creditNoteNumber: string; amount: Decimal },
+    createdBy: string,
+    dischargeId?: string,
+  ): Promise<CreditNoted> {
+    const credited = new Decimal(invoice.creditedAmount).plus(note.amount);
+    const [creditNote]: CreditNoteView[] = await manager.query(
+      `INSERT INTO credit_notes (invoice_id, credit_note_number, amount, created_by) VALUES ($1, $2, $3, $4)
+       RETURNING id, invoice_id AS "invoiceId", credit_note_number AS "creditNoteNumber", amount, created_at AS "createdAt"`,
+      [invoice.id, note.creditNoteNumber, note.amount.toString(), createdBy],
+    );
+    await manager.query(`UPDATE invoices SET credited_amount = credited_amount + $2 WHERE id = $1`, [invoice.id, note.amount.toString()]);
+    if (receivableId) await this.reduceReceivable(manager, invoice, receivableId, note.amount);
+    await this.audit.record(manager, [
+      {
+        chainId: invoice.programId,
+        actor: { userId: actor.userId, organisationId: actor.organisationId },
+        action: 'invoice.credited',
+        objectType: 'invoice',
+        objectId: invoice.id,
+        before: { creditedAmount: formatAmount(invoice.creditedAmount, invoice.currency) },
+        after: {
+          creditNoteId: creditNote.id,
+          creditNoteNumber: creditNote.creditNoteNumber,
+          amount: formatAmount(note.amount, invoice.currency),
+          creditedAmount: formatAmount(credited, invoice.currency),
+          receivableId: receivableId ?? null,
+          ...(dischargeId && { dischargeId }),
+        },
+      },
+    ]);
+    return { creditNote, invoice: { ...invoice, creditedAmount: credited.toString(), receivableId: receivableId ?? null } };
   }
 
   async get(actor: Actor, invoiceId: string): Promise<InvoiceView> {
@@ -552,9 +598,10 @@ export class InvoicesService {
     return invoices;
   }
 
+  /** The invoice's receivable, locked (after its invoice): it must still be OPEN to be credited. */
   private async openReceivableOf(manager: EntityManager, invoiceId: string): Promise<string> {
     const [receivable]: { id: string; status: ReceivableStatus }[] = await manager.query(
-      `SELECT id, status FROM receivables WHERE invoice_id = $1`,
+      `SELECT id, status FROM receivables WHERE invoice_id = $1 FOR UPDATE`,
       [invoiceId],
     );
     if (receivable.status === ReceivableStatus.SETTLED) throw conflict('receivable_settled', 'the receivable is already settled');
@@ -609,15 +656,24 @@ function assertBatchSize(rows: unknown[], field: string): void {
   }
 }
 
-function assertSubmitted(invoice: InvoiceView): void {
-  if (invoice.status !== InvoiceStatus.SUBMITTED) throw conflict('invalid_state', `the invoice is ${invoice.status}, not SUBMITTED`);
+/** The credit notes of an invoice always total less than its amount: the receivable keeps a face. */
+function assertCreditFits(invoice: InvoiceView, amount: Decimal): void {
+  const credited = new Decimal(invoice.creditedAmount).plus(amount);
+  if (credited.greaterThanOrEqualTo(invoice.amount)) {
+    throw conflict(
+      'credit_exceeds_amount',
+      `credit notes would total ${formatAmount(credited, invoice.currency)} of an invoice of ${formatAmount(invoice.amount, invoice.currency)}`,
+      { field: 'amount' },
+    );
+  }
 }
 
-function checkReason(reason: unknown): string {
-  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 500) {
-    throw invalid('reason_required', 'reason must be 1 to 500 characters', 'reason');
-  }
-  return reason.trim();
+function duplicateCreditNote(creditNoteNumber: string) {
+  return conflict('duplicate_credit_note', `credit note ${creditNoteNumber} was already recorded on this invoice`, { field: 'creditNoteNumber' });
+}
+
+function assertSubmitted(invoice: InvoiceView): void {
+  if (invoice.status !== InvoiceStatus.SUBMITTED) throw conflict('invalid_state', `the invoice is ${invoice.status}, not SUBMITTED`);
 }
 
 function decisionEvent(
