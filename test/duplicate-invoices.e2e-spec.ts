@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { normaliseDocumentNumber } from '@scf/core';
 import { Platform } from './support/platform';
 import { auth, Bank, createActiveProgram, createAnchor, createBank, createSupplier, enrolNewSupplier, Session, Supplier } from './support/fixtures';
+import { seedEnrolment, seedProgram } from './support/program-seeds';
 import { enrolSupplier } from './support/receivables-fixtures';
 
 const unique = () => randomUUID().slice(0, 8).toUpperCase();
@@ -30,11 +31,13 @@ describe('duplicate invoices', () => {
   });
   afterAll(() => platform.stop());
 
+  // Each invoice its own amount: equal amounts and dates of one supplier are near-duplicates.
+  let invoices = 0;
   const body = (overrides: Record<string, unknown> = {}) => ({
     programId: program.id,
     invoiceNumber: `INV-${unique()}`,
     currency: 'CNY',
-    amount: '100000.00',
+    amount: `${100000 + (invoices += 1)}.00`,
     issueDate: '2026-02-26',
     dueDate: '2026-05-27',
     ...overrides,
@@ -50,9 +53,10 @@ describe('duplicate invoices', () => {
     );
 
   it('refuses the same number spelled otherwise, in a program of another bank too, with 409 duplicate_invoice', async () => {
+    // A second bank's program for the same anchor (seeded: through the API a bank finances only the anchors it onboarded).
     const otherBank = await createBank(platform);
-    const otherProgram = await createActiveProgram(platform, otherBank, anchor.id);
-    await enrolSupplier(platform, otherBank, anchor, otherProgram.id, supplier.id);
+    const otherProgram = await seedProgram(platform, otherBank, anchor.id);
+    await seedEnrolment(platform, otherBank, otherProgram.id, supplier.id, '5000000.00');
     const serial = unique();
     expect((await submit(supplier.admin, body({ invoiceNumber: `INV-2026/${serial}` }))).status).toBe(201);
 
