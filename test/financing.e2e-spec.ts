@@ -516,17 +516,19 @@ describe('financing', () => {
     expect((await pay(stranger.anchor.admin, open.receivableId, '1000000.00', '2026-05-27')).status).toBe(404);
     expect((await pay(w.anchor.admin, pending.receivableId, '1000000.00', '2026-05-27')).body.code).toBe('financing_pending');
 
-    const settled = await pay(w.anchor.admin, open.receivableId, '1000000.00', '2026-05-27');
-    expect(settled.status).toBe(201);
-    // The anchor reads what it paid, not how a payment is split between bank and supplier.
-    expect(settled.body).toEqual({ id: expect.any(String), receivableId: open.receivableId, currency: 'CNY', amount: '1000000.00', paidOn: '2026-05-27', createdAt: expect.any(String) });
-    expect(await platform.sql(`SELECT financing_item_id, to_bank, to_supplier, penalty_due FROM payments WHERE id = $1`, [settled.body.id])).toEqual([
-      { financing_item_id: null, to_bank: '0.0000', to_supplier: '1000000.0000', penalty_due: '0.0000' },
-    ]);
+    // The anchor's word that it paid is a claim: the offer goes at once, the receivable settles on the supplier's acknowledgement.
+    const claimed = await pay(w.anchor.admin, open.receivableId, '1000000.00', '2026-05-27');
+    expect(claimed.status).toBe(202);
+    expect(claimed.body).toMatchObject({ kind: 'PAYMENT', status: 'PENDING', amount: '1000000.00', paidOn: '2026-05-27', outcomeId: null });
+    expect(await statusOf('receivables', open.receivableId)).toBe('OPEN');
+    expect(await statusOf('offers', open.offerId)).toBe('WITHDRAWN');
+    const acknowledged = await platform.http().post(`/v1/discharges/${claimed.body.id}/acknowledge`).set(auth(w.supplier.admin)).send({});
+    expect(acknowledged.status).toBe(200);
+    const [payment] = await platform.sql(`SELECT id, financing_item_id, amount, to_bank, to_supplier, penalty_due, paid_on FROM payments WHERE receivable_id = $1`, [open.receivableId]);
+    expect(payment).toEqual({ id: acknowledged.body.outcomeId, financing_item_id: null, amount: '1000000.0000', to_bank: '0.0000', to_supplier: '1000000.0000', penalty_due: '0.0000', paid_on: '2026-05-27' });
+    expect(await statusOf('receivables', open.receivableId)).toBe('SETTLED');
     const paidReceivable = await platform.http().get(`/v1/receivables/${open.receivableId}`).set(auth(w.anchor.admin));
     expect(paidReceivable.body).toMatchObject({ status: 'SETTLED', payeeId: w.supplier.id });
-    expect(await statusOf('receivables', open.receivableId)).toBe('SETTLED');
-    expect(await statusOf('offers', open.offerId)).toBe('WITHDRAWN');
     expect((await pay(w.anchor.admin, open.receivableId, '1000000.00', '2026-05-27')).status).toBe(409);
   });
 

@@ -463,7 +463,7 @@ describe('invoices and receivables', () => {
       const note = await platform
         .http()
         .post(`/v1/invoices/${submitted.body.id}/credit-notes`)
-        .set(auth(anchor.admin))
+        .set(auth(supplier.admin))
         .send({ creditNoteNumber: 'CN-7', amount: '50000.00' });
       expect(note.status).toBe(201);
       expect(note.body.invoice).toMatchObject({ amount: '1000000.00', creditedAmount: '50000.00', payableAmount: '950000.00', receivableId });

@@ -73,6 +73,8 @@ export interface World {
   payments: { repaid: string; byAnchor: string };
   /** Users of the bank for the user-management routes, and an invitation not accepted yet. */
   users: { toDeactivate: string; deactivated: string; invitation: string };
+  /** The anchor's PENDING discharges (its payment or credit note on an OPEN receivable of suppliers[0]), one per decision route. */
+  discharges: { toAcknowledge: string; toConfirm: string; toReject: string };
   apiKey: string;
   /** The anchor's ERP key (scope ANCHOR_PAYABLES), as shown once at creation. */
   apiKeySecret: string;
@@ -161,6 +163,7 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
     await invoice(s0.admin), await invoice(s0.admin), await invoice(s0.admin), await invoice(s0.admin),
     await invoice(s0.admin), await invoice(s0.admin), await invoice(s0.admin), await invoice(s0.admin),
   ];
+  const [dischargedToAcknowledge, dischargedToConfirm, dischargedToReject] = [await invoice(s0.admin), await invoice(s0.admin), await invoice(s0.admin)];
   const ofSibling = await invoice(s1.admin);
   const submit = () =>
     post(s0.admin, '/v1/invoices', { programId: active.id, invoiceNumber: `INV-${label}-${unique()}`, currency: 'CNY', amount: FACE, issueDate: ISSUE_DATE, dueDate: DUE_DATE }, 201);
@@ -186,7 +189,13 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
   await post(created.operations, `/v1/financing-requests/${finRepaid.id}/fund`, {}, 200);
   const repayment = await post(created.operations, `/v1/receivables/${repaid.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 201);
   await offerOf(paidByAnchor.receivableId);
-  const byAnchor = await post(anchor.admin, `/v1/receivables/${paidByAnchor.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 201);
+  // The anchor's word that it paid settles once the supplier acknowledges it.
+  const claimedPayment = await post(anchor.admin, `/v1/receivables/${paidByAnchor.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 202);
+  await post(s0.admin, `/v1/discharges/${claimedPayment.id}/acknowledge`, {}, 200);
+  const [byAnchor] = await platform.sql<{ id: string }>(`SELECT id FROM payments WHERE receivable_id = $1`, [paidByAnchor.receivableId]);
+  const toAcknowledge = await post(anchor.admin, `/v1/receivables/${dischargedToAcknowledge.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 202);
+  const toConfirmDischarge = await post(anchor.admin, `/v1/invoices/${dischargedToConfirm.id}/credit-notes`, { creditNoteNumber: `CN-${unique()}`, amount: '1000.00' }, 202);
+  const toRejectDischarge = await post(anchor.payables, `/v1/receivables/${dischargedToReject.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 202);
 
   const apiKey = await post(anchor.admin, '/v1/api-keys', { name: `ERP ${label}`, scopes: [Role.ANCHOR_PAYABLES] }, 201);
   const toDeactivate = await addUser(platform, created.id, OrganisationType.BANK, [Role.BANK_OPERATIONS]);
@@ -239,6 +248,7 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
     },
     payments: { repaid: repayment.id, byAnchor: byAnchor.id },
     users: { toDeactivate: toDeactivate.userId, deactivated: deactivated.userId, invitation: invited.invitation.id },
+    discharges: { toAcknowledge: toAcknowledge.id, toConfirm: toConfirmDischarge.id, toReject: toRejectDischarge.id },
     apiKey: apiKey.id,
     apiKeySecret: apiKey.key,
   };
@@ -271,6 +281,8 @@ const WORLD_ROWS: Record<string, string> = {
   payout_account_changes: `t.organisation_id = ANY($1::uuid[])`,
   disbursement_instructions: `t.payee_organisation_id = ANY($1::uuid[])`,
   payments: `t.receivable_id IN (SELECT id FROM receivables WHERE supplier_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
+  discharges: `t.supplier_id = ANY($1::uuid[]) OR t.anchor_id = ANY($1::uuid[])`,
+  invoice_duplicate_flags: `t.invoice_id IN (SELECT id FROM invoices WHERE supplier_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   business_events: `t.organisation_id = ANY($1::uuid[]) OR t.chain_id = ANY($1::uuid[]::text[])
                     OR t.chain_id IN (SELECT id::text FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   audit_chains: `t.chain_id = ANY($1::uuid[]::text[]) OR t.chain_id IN (SELECT id::text FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
@@ -364,7 +376,8 @@ export async function secretsOf(platform: Platform, w: World): Promise<string[]>
      UNION SELECT id::text FROM offers WHERE supplier_id = ANY($1)
      UNION SELECT id::text FROM financing_requests WHERE supplier_id = ANY($1)
      UNION SELECT id::text FROM financing_items WHERE financing_request_id IN (SELECT id FROM financing_requests WHERE supplier_id = ANY($1))
-     UNION SELECT id::text FROM payments WHERE receivable_id IN (SELECT id FROM receivables WHERE supplier_id = ANY($1))`,
+     UNION SELECT id::text FROM payments WHERE receivable_id IN (SELECT id FROM receivables WHERE supplier_id = ANY($1))
+     UNION SELECT id::text FROM discharges WHERE supplier_id = ANY($1)`,
     [orgs],
   );
   return ids.map((row) => row.value);
@@ -386,7 +399,8 @@ export async function supplierSecretsOf(platform: Platform, w: World): Promise<s
      UNION SELECT id::text FROM financing_requests WHERE supplier_id = $1
      UNION SELECT id::text FROM payout_account_changes WHERE organisation_id = $1
      UNION SELECT payment_reference FROM disbursement_instructions WHERE payee_organisation_id = $1
-     UNION SELECT id::text FROM payments WHERE receivable_id IN (SELECT id FROM receivables WHERE supplier_id = $1)`,
+     UNION SELECT id::text FROM payments WHERE receivable_id IN (SELECT id FROM receivables WHERE supplier_id = $1)
+     UNION SELECT id::text FROM discharges WHERE supplier_id = $1`,
     [supplierId],
   );
   return rows.map((row) => row.value);
@@ -672,6 +686,32 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
       { params: { id: w.receivables.funded }, body: { amount: FACE, paidOn: DUE_DATE }, supplierOwned: true },
       { params: { id: w.receivables.open }, body: { amount: FACE, paidOn: DUE_DATE }, supplierOwned: true },
     ],
+  },
+
+  'GET /v1/discharges': {
+    kind: 'collection',
+    owner: (w) => w.suppliers[0].admin,
+    targets: (w) => [{}, { query: { status: 'PENDING' } }, { query: { receivableId: w.receivables.paidByAnchor } }],
+  },
+  'GET /v1/discharges/{id}': {
+    kind: 'object',
+    owner: (w) => w.suppliers[0].admin,
+    targets: (w) => [{ params: { id: w.discharges.toAcknowledge }, supplierOwned: true }, { params: { id: w.discharges.toConfirm }, supplierOwned: true }],
+  },
+  'POST /v1/discharges/{id}/acknowledge': {
+    kind: 'object',
+    owner: (w) => w.suppliers[0].admin,
+    targets: (w) => [{ params: { id: w.discharges.toAcknowledge }, supplierOwned: true }],
+  },
+  'POST /v1/discharges/{id}/confirm': {
+    kind: 'object',
+    owner: (w) => w.bank.operations,
+    targets: (w) => [{ params: { id: w.discharges.toConfirm }, supplierOwned: true }],
+  },
+  'POST /v1/discharges/{id}/reject': {
+    kind: 'object',
+    owner: (w) => w.suppliers[0].finance,
+    targets: (w) => [{ params: { id: w.discharges.toReject }, body: reason(), supplierOwned: true }],
   },
 
   'GET /v1/offers': {

@@ -12,6 +12,8 @@ import { IdempotencyCommitted1764300007000 } from './migrations/1764300007000-id
 import { Credentials1764300010000 } from './migrations/1764300010000-credentials';
 import { PayoutAccounts1764300020000 } from './migrations/1764300020000-payout-accounts';
 import { CreditControls1764300030000 } from './migrations/1764300030000-credit-controls';
+import { InvoiceNumberKey1764300040000 } from './migrations/1764300040000-invoice-number-key';
+import { Discharges1764300040010 } from './migrations/1764300040010-discharges';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -29,6 +31,8 @@ export const MIGRATIONS = [
   Credentials1764300010000,
   PayoutAccounts1764300020000,
   CreditControls1764300030000,
+  InvoiceNumberKey1764300040000,
+  Discharges1764300040010,
 ];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -116,6 +116,21 @@ export const INVARIANTS: { name: string; sql: string }[] = [
            WHERE o.status = 'OPEN' GROUP BY o.receivable_id HAVING COUNT(*) > 1 OR MIN(rc.status) <> 'OPEN'`,
   },
   {
+    name: 'a pending discharge leaves its receivable OPEN and without an open offer',
+    sql: `SELECT d.id, d.receivable_id, rc.status FROM discharges d JOIN receivables rc ON rc.id = d.receivable_id
+           WHERE d.status = 'PENDING'
+             AND (rc.status <> 'OPEN' OR EXISTS (SELECT 1 FROM offers o WHERE o.receivable_id = rc.id AND o.status = 'OPEN'))`,
+  },
+  {
+    name: 'an accepted discharge wrote the payment or credit note it claimed',
+    sql: `SELECT d.id, d.kind, d.amount, d.outcome_id FROM discharges d
+           WHERE d.status IN ('ACKNOWLEDGED','CONFIRMED')
+             AND NOT EXISTS (SELECT 1 FROM payments p WHERE d.kind = 'PAYMENT' AND p.id = d.outcome_id AND p.receivable_id = d.receivable_id
+                                                        AND p.amount = d.amount AND p.paid_on = d.paid_on)
+             AND NOT EXISTS (SELECT 1 FROM credit_notes c WHERE d.kind = 'CREDIT_NOTE' AND c.id = d.outcome_id AND c.invoice_id = d.invoice_id
+                                                            AND c.amount = d.amount AND c.credit_note_number = d.credit_note_number)`,
+  },
+  {
     name: 'settled receivables were paid exactly once, split without loss',
     sql: `SELECT rc.id, rc.status, p.amount, p.to_bank, p.to_supplier FROM receivables rc
             LEFT JOIN payments p ON p.receivable_id = rc.id

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '@scf/identity';
 import { OffersModule } from '@scf/offers';
 import { ProgramsModule } from '@scf/programs';
+import { ReceivablesModule } from '@scf/receivables';
 import { FinancingItem } from './financing-item.entity';
 import { FinancingRequest } from './financing-request.entity';
 import { Payment } from './payment.entity';
@@ -13,7 +14,7 @@ import { PortfolioService } from './portfolio.service';
 import { DailyFinancingHandler } from './jobs/daily-financing.handler';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment]), ProgramsModule, OffersModule, IdentityModule],
+  imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment]), ProgramsModule, OffersModule, IdentityModule, ReceivablesModule],
   providers: [FinancingService, DisbursementService, PaymentsService, PortfolioService, DailyFinancingHandler],
   exports: [TypeOrmModule, FinancingService, DisbursementService, PaymentsService, PortfolioService, DailyFinancingHandler],
 })

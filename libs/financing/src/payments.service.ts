@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '@scf/audit';
 import {
@@ -17,6 +17,7 @@ import {
 import { Actor, hasRole, Role } from '@scf/identity';
 import { OffersService } from '@scf/offers';
 import { LimitsService, Reader, redact } from '@scf/programs';
+import { DischargeKind, DischargesService, DischargeView } from '@scf/receivables';
 import { penaltyAsOf } from './penalty';
 
 export interface PaymentInput {
@@ -43,6 +44,7 @@ export interface PaymentView {
 
 interface ReceivableRow {
   id: string;
+  invoice_id: string;
   program_id: string;
   supplier_id: string;
   anchor_id: string;
@@ -81,15 +83,16 @@ interface PaymentRow {
  * it and splits it: the advance back to the bank, the reserve to the supplier; the line revolves.
  */
 @Injectable()
-export class PaymentsService {
+export class PaymentsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly limits: LimitsService,
     private readonly audit: AuditService,
     private readonly offers: OffersService,
+    private readonly discharges: DischargesService,
   ) {}
 
-  async record(actor: Actor, receivableId: string, input: PaymentInput): Promise<PaymentView> {
+  async record(actor: Actor, receivableId: string, input: PaymentInput): Promise<PaymentView | DischargeView> {
     const paidOn = parseIsoDate(input.paidOn, 'paidOn');
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -192,22 +195,47 @@ export class PaymentsService {
     return payment;
   }
 
-  /** Paid at maturity without financing: everything goes to the supplier, and its offer is withdrawn. */
+  /**
+   * Paid at maturity without financing. Recorded by the bank's operations, it settles at once; the
+   * anchor's own word that it paid is a claim (DischargesService) that settles only once the
+   * supplier acknowledges it or the bank confirms it.
+   */
   private async settleUnfinanced(
     manager: EntityManager,
     actor: Actor,
     receivable: ReceivableRow,
     amountInput: string,
     paidOn: IsoDate,
-  ): Promise<PaymentView> {
+  ): Promise<PaymentView | DischargeView> {
     const ownAnchor = receivable.anchor_id === actor.organisationId && hasRole(actor, Role.ANCHOR_ADMIN, Role.ANCHOR_PAYABLES);
     const ownBank = receivable.bank_id === actor.organisationId && hasRole(actor, Role.BANK_OPERATIONS);
     if (!ownAnchor && !ownBank) {
       throw forbidden('payer_required', 'the anchor\'s payables staff or the bank\'s operations record a payment');
     }
     const amount = this.exactFace(receivable, amountInput);
+    if (ownAnchor) {
+      const { id, invoice_id: invoiceId, program_id: programId, supplier_id: supplierId, anchor_id: anchorId, currency } = receivable;
+      return this.discharges.claim(manager, actor, { id, invoiceId, programId, supplierId, anchorId, currency }, { kind: DischargeKind.PAYMENT, amount, paidOn });
+    }
+    await this.discharges.assertNonePending(manager, receivable.id);
+    return this.settleUnfinancedNow(manager, actor, receivable, amount, paidOn);
+  }
+
+  /**
+   * Everything goes to the supplier, and the receivable's offer is withdrawn. `actor` settles it;
+   * an acknowledged claim was recorded by its claimant (`discharge`).
+   */
+  private async settleUnfinancedNow(
+    manager: EntityManager,
+    actor: Actor,
+    receivable: ReceivableRow,
+    amount: Decimal,
+    paidOn: IsoDate,
+    discharge?: { id: string; claimedBy: string },
+  ): Promise<PaymentView> {
     const zero = new Decimal(0);
-    const payment = await this.insertPayment(manager, actor, receivable, null, {
+    const recorder = discharge ? { ...actor, userId: discharge.claimedBy } : actor;
+    const payment = await this.insertPayment(manager, recorder, receivable, null, {
       amount,
       toBank: zero,
       toSupplier: amount,
@@ -224,10 +252,25 @@ export class PaymentsService {
         objectType: 'receivable',
         objectId: receivable.id,
         before: { status: receivable.status },
-        after: { status: 'SETTLED', paymentId: payment.id, amount: amount.toString(), paidOn },
+        after: { status: 'SETTLED', paymentId: payment.id, amount: amount.toString(), paidOn, ...(discharge && { dischargeId: discharge.id }) },
       },
     ]);
     return payment;
+  }
+
+  /**
+   * The anchor's payment, acknowledged or confirmed: the payment is recorded as the anchor stated
+   * it (recorded by its claimant, on its date) and settles the receivable, which must still be OPEN
+   * for exactly the amount claimed.
+   */
+  onModuleInit(): void {
+    this.discharges.takeEffect(DischargeKind.PAYMENT, async (manager, discharge, decidedBy) => {
+      const receivable = await this.lockVisible(manager, decidedBy, discharge.receivableId);
+      if (receivable.status !== 'OPEN') throw conflict('receivable_state_changed', `the receivable is ${receivable.status}, not OPEN`);
+      const amount = this.exactFace(receivable, formatAmount(discharge.amount, receivable.currency));
+      const payment = await this.settleUnfinancedNow(manager, decidedBy, receivable, amount, discharge.paidOn!, discharge);
+      return payment.id;
+    });
   }
 
   /** The anchor's undertaking is the face amount; a single payment settles it exactly. */
@@ -246,7 +289,7 @@ export class PaymentsService {
   /** The bank of the program, the anchor and the supplier see the receivable; anyone else gets 404. */
   private async lockVisible(manager: EntityManager, actor: Actor, receivableId: string): Promise<ReceivableRow> {
     const [row]: ReceivableRow[] = await manager.query(
-      `SELECT rc.id, rc.program_id, rc.supplier_id, rc.anchor_id, rc.currency, rc.face_amount, rc.status,
+      `SELECT rc.id, rc.invoice_id, rc.program_id, rc.supplier_id, rc.anchor_id, rc.currency, rc.face_amount, rc.status,
               p.bank_id, p.grace_days, p.penalty_rate, p.day_count_basis
          FROM receivables rc JOIN programs p ON p.id = rc.program_id
         WHERE rc.id = $1 AND $2 IN (p.bank_id, rc.anchor_id, rc.supplier_id)

@@ -215,6 +215,8 @@ export class OfferGenerator {
   /**
    * The next chunk, in receivable id order, of OPEN receivables without an open offer whose
    * supplier is APPROVED in the (still ACTIVE) program and whose tenor fits the program's range.
+   * A receivable whose discharge (the anchor's payment or credit note) awaits its decision gets
+   * none: its face may be about to shrink or vanish.
    * The availability is read in the same statement: the offer never exceeds what was available
    * when it was generated. The keyset bound is repeated on the offers side so that the anti-join
    * starts at the chunk, not at the first offer of the program.
@@ -237,6 +239,7 @@ export class OfferGenerator {
           AND e.status = 'APPROVED'
           AND r.due_date - $4::date BETWEEN p.min_tenor_days AND p.max_tenor_days
           AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.receivable_id = r.id AND o.status = 'OPEN' AND o.receivable_id > $2::uuid)
+          AND NOT EXISTS (SELECT 1 FROM discharges d WHERE d.receivable_id = r.id AND d.status = 'PENDING')
         ORDER BY r.id
         LIMIT $5
           FOR SHARE OF r SKIP LOCKED`,

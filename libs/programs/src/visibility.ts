@@ -98,7 +98,7 @@ export const FIELD_VISIBILITY = {
     ANCHOR: [
       'id', 'programId', 'supplierId', 'anchorId', 'invoiceNumber', 'currency', 'amount', 'creditedAmount', 'issueDate', 'dueDate',
       'payableAmount', 'status', 'rejectionReason', 'reason', 'submittedByOrganisationId', 'receivableId', 'faceAmount', 'createdAt', 'decidedAt',
-      'creditNoteId', 'creditNoteNumber',
+      'creditNoteId', 'creditNoteNumber', 'duplicateFlags',
     ],
   },
   /** The anchor sees what it owes, that it is financed, and whom it pays at maturity (payeeId); not the open offer. */

@@ -9,3 +9,4 @@ export { LIST_SORTS } from './listing';
 export type { DueRange, ListSort, PageWindow } from './listing';
 export * from './invoices.service';
 export * from './receivables.service';
+export * from './discharges.service';

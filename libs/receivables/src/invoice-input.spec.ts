@@ -6,7 +6,7 @@ describe('checkInvoice', () => {
   it('parses a good row exactly', () => {
     const { value, violations } = checkInvoice(row, 'CNY');
     expect(violations).toEqual([]);
-    expect(value).toMatchObject({ invoiceNumber: 'INV-1', currency: 'CNY', issueDate: '2026-02-26', dueDate: '2026-05-27' });
+    expect(value).toMatchObject({ invoiceNumber: 'INV-1', numberKey: 'inv1', currency: 'CNY', issueDate: '2026-02-26', dueDate: '2026-05-27' });
     expect(value!.amount.toString()).toBe('1000000');
   });
 
@@ -37,6 +37,7 @@ describe('checkInvoice', () => {
     ['due before the issue date', 'CNY', { dueDate: '2025-12-31' }, 'dueDate', 'due_date_not_after_issue_date'],
     ['a date with a time', 'CNY', { issueDate: '2026-02-26T00:00:00Z' }, 'issueDate', 'date_invalid'],
     ['a 65-character number', 'CNY', { invoiceNumber: 'N'.repeat(65) }, 'invoiceNumber', 'invoice_number_invalid'],
+    ['a number of separators only', 'CNY', { invoiceNumber: '-/-' }, 'invoiceNumber', 'invoice_number_invalid'],
   ])('refuses %s', (_, currency, change, field, rule) => {
     const { violations } = checkInvoice({ ...row, currency, ...change }, currency);
     expect(violations).toEqual([expect.objectContaining({ field, rule })]);

@@ -2,7 +2,9 @@ import {
   Decimal,
   DomainError,
   FieldViolation,
+  invalid,
   IsoDate,
+  normaliseDocumentNumber,
   parseAmount,
   parseCurrency,
   parseIsoDate,
@@ -32,6 +34,8 @@ export interface PayableInput extends InvoiceInput {
 /** A row that passed every check: the amount exact in the currency's minor unit, the dates real. */
 export interface CheckedInvoice {
   invoiceNumber: string;
+  /** The number as duplicates are compared (normaliseDocumentNumber). */
+  numberKey: string;
   currency: string;
   amount: Decimal;
   issueDate: IsoDate;
@@ -87,8 +91,11 @@ function checkRow(raw: unknown, programCurrency: string, path: string, fields: r
 
   const invoiceNumberField = join(path, 'invoiceNumber');
   const invoiceNumber = typeof row.invoiceNumber === 'string' && DOCUMENT_NUMBER_PATTERN.test(row.invoiceNumber) ? row.invoiceNumber : undefined;
+  const numberKey = invoiceNumber === undefined ? undefined : normaliseDocumentNumber(invoiceNumber);
   if (invoiceNumber === undefined) {
     violations.push({ field: invoiceNumberField, rule: 'invoice_number_invalid', message: `${invoiceNumberField} must be 1 to 64 printable characters` });
+  } else if (numberKey === '') {
+    violations.push({ field: invoiceNumberField, rule: 'invoice_number_invalid', message: `${invoiceNumberField} must hold a letter or a digit` });
   }
 
   const currencyField = join(path, 'currency');
@@ -108,7 +115,7 @@ function checkRow(raw: unknown, programCurrency: string, path: string, fields: r
   }
 
   if (violations.length > 0) return { value: undefined, violations };
-  return { value: { invoiceNumber: invoiceNumber!, currency: currency!, amount: amount!, issueDate: issueDate!, dueDate: dueDate! }, violations: [] };
+  return { value: { invoiceNumber: invoiceNumber!, numberKey: numberKey!, currency: currency!, amount: amount!, issueDate: issueDate!, dueDate: dueDate! }, violations: [] };
 }
 
 function join(path: string, field: string): string {
@@ -128,4 +135,12 @@ export function invalidBatch(violations: FieldViolation[], rows: number): Domain
     field: violations[0].field,
     violations,
   });
+}
+
+/** A decision's reason (rejection of an invoice or a discharge): 1 to 500 characters, trimmed. */
+export function checkReason(reason: unknown): string {
+  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 500) {
+    throw invalid('reason_required', 'reason must be 1 to 500 characters', 'reason');
+  }
+  return reason.trim();
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, BusinessEvent } from '@scf/audit';
 import { conflict, Decimal, FieldViolation, forbidden, formatAmount, invalid, notFound, parseAmount } from '@scf/core';
@@ -22,12 +22,14 @@ import {
   checkInvoice,
   checkPayable,
   CheckedInvoice,
+  checkReason,
   DOCUMENT_NUMBER_PATTERN,
   invalidBatch,
   invalidRow,
   InvoiceInput,
   MAX_BATCH_ROWS,
 } from './invoice-input';
+import { DischargeKind, DischargesService, DischargeView } from './discharges.service';
 import { InvoiceStatus } from './invoice.entity';
 import { ReceivableStatus } from './receivable.entity';
 import { dueRange, DueRange, ListSort, orderBy, PageWindow, SqlParams } from './listing';
@@ -50,6 +52,24 @@ export interface InvoiceView {
   receivableId: string | null;
   createdAt: Date;
   decidedAt: Date | null;
+  /** Read by the anchor only: it reviews them, and they name other suppliers' invoices. */
+  duplicateFlags?: DuplicateFlagView[];
+}
+
+export enum DuplicateRule {
+  /** Same normalised number under the same anchor, from another supplier. */
+  NUMBER_OF_ANOTHER_SUPPLIER = 'NUMBER_OF_ANOTHER_SUPPLIER',
+  /** Same supplier, anchor, amount, issue and due date under another number. */
+  SAME_AMOUNT_AND_DATES = 'SAME_AMOUNT_AND_DATES',
+}
+
+/** Another live invoice under the same anchor that this one looks like. */
+export interface DuplicateFlagView {
+  rule: DuplicateRule;
+  matchedInvoiceId: string;
+  matchedInvoiceNumber: string;
+  matchedSupplierId: string;
+  reason: string;
 }
 
 export interface SubmittedInvoice {
@@ -80,6 +100,12 @@ export interface CreditNoteView {
   createdAt: Date;
 }
 
+export interface CreditNoted {
+  creditNote: CreditNoteView;
+  /** The invoice after the credit. */
+  invoice: InvoiceView;
+}
+
 export interface InvoiceFilter extends DueRange {
   status?: InvoiceStatus;
   programId?: string;
@@ -93,6 +119,40 @@ const invoiceColumns = (alias: string) => `
   ${alias}.issue_date AS "issueDate", ${alias}.due_date AS "dueDate", ${alias}.status, ${alias}.rejection_reason AS "rejectionReason",
   ${alias}.submitted_by_organisation_id AS "submittedByOrganisationId", ${alias}.created_at AS "createdAt", ${alias}.decided_at AS "decidedAt"`;
 
+/**
+ * The near-duplicates of invoice `alias` in both directions (it was flagged, or a later one was
+ * flagged against it), while the other invoice is still live: a rejected one no longer matters.
+ */
+const duplicateFlagsOf = (alias: string) => `
+  (SELECT coalesce(json_agg(json_build_object('rule', f.rule, 'matchedInvoiceId', o.id, 'matchedInvoiceNumber', o.invoice_number,
+                                              'matchedSupplierId', o.supplier_id, 'supplierId', ${alias}.supplier_id)
+                            ORDER BY o.created_at, o.id), '[]')
+     FROM (SELECT rule, matched_invoice_id AS other FROM invoice_duplicate_flags WHERE invoice_id = ${alias}.id
+           UNION SELECT rule, invoice_id FROM invoice_duplicate_flags WHERE matched_invoice_id = ${alias}.id) f
+     JOIN invoices o ON o.id = f.other AND o.status <> 'REJECTED') AS "duplicateFlags"`;
+
+const DUPLICATE_REASONS: Record<DuplicateRule, (number: string) => string> = {
+  [DuplicateRule.NUMBER_OF_ANOTHER_SUPPLIER]: (number) => `another supplier's invoice ${number} has the same number once case, spaces and separators are ignored`,
+  [DuplicateRule.SAME_AMOUNT_AND_DATES]: (number) => `invoice ${number} of the same supplier has the same amount, issue date and due date under another number`,
+};
+
+/** The reader's view of a row: the anchor gets the flags with their reasons, anyone else none. */
+function withFlags(actor: Actor, row: InvoiceView & { duplicateFlags?: (DuplicateFlagView & { supplierId?: string })[] }): InvoiceView {
+  if (actor.organisationType !== OrganisationType.ANCHOR) return row;
+  return {
+    ...row,
+    duplicateFlags: (row.duplicateFlags ?? []).map(({ rule, matchedInvoiceId, matchedInvoiceNumber, matchedSupplierId }) => ({
+      rule,
+      matchedInvoiceId,
+      matchedInvoiceNumber,
+      matchedSupplierId,
+      reason: DUPLICATE_REASONS[rule](matchedInvoiceNumber),
+    })),
+  };
+}
+
+const flagsFor = (actor: Actor) => (actor.organisationType === OrganisationType.ANCHOR ? `, ${duplicateFlagsOf('i')}` : '');
+
 /** One GENERATE_OFFERS message carries at most this many receivables, so a job stays short. */
 const RECEIVABLES_PER_OFFER_JOB = 1_000;
 
@@ -102,13 +162,14 @@ const RECEIVABLES_PER_OFFER_JOB = 1_000;
  * check, never one per row), then written in single statements.
  */
 @Injectable()
-export class InvoicesService {
+export class InvoicesService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly offers: OffersService,
     private readonly clock: ClockService,
+    private readonly discharges: DischargesService,
   ) {}
 
   async submit(actor: Actor, programId: string, input: InvoiceInput): Promise<InvoiceView> {
@@ -127,7 +188,7 @@ export class InvoicesService {
     const violations = checked.map((row) => [...row.violations]);
     await this.markDuplicates(
       'invoices',
-      checked.flatMap((row, index) => (row.value ? [{ index, supplierId: actor.organisationId, invoiceNumber: row.value.invoiceNumber }] : [])),
+      checked.flatMap((row, index) => (row.value ? [{ index, supplierId: actor.organisationId, ...row.value }] : [])),
       violations,
     );
     if (violations.some((row) => row.length > 0)) throw invalidBatch(violations.flat(), rows.length);
@@ -157,34 +218,32 @@ export class InvoicesService {
     // Ids are drawn here so that each receivable maps back to its row without joining the CTEs.
     const payables = valid.map((row) => ({ ...row, id: randomUUID() }));
     const byId = new Map<string, (typeof payables)[number]>(payables.map((row) => [row.id, row]));
-    return this.withDuplicateGuard(() =>
-      this.dataSource.transaction(async (manager) => {
-        const confirmed: ConfirmedInvoice[] = await manager.query(
-          `WITH invoice AS (
-             INSERT INTO invoices (id, program_id, supplier_id, anchor_id, invoice_number, currency, amount, issue_date, due_date,
-                                   status, submitted_by_organisation_id, decided_at)
-             SELECT t.id, $1, t.supplier_id, $2, t.invoice_number, $3, t.amount, t.issue_date, t.due_date, 'CONFIRMED', $2, now()
-               FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::numeric[], $8::date[], $9::date[])
-                    AS t(id, supplier_id, invoice_number, amount, issue_date, due_date)
-             RETURNING *
-           ), ${RECEIVABLE_OF_INVOICE}`,
-          [
-            program.id,
-            actor.organisationId,
-            program.currency,
-            payables.map((row) => row.id),
-            payables.map((row) => row.supplierId),
-            payables.map((row) => row.invoiceNumber),
-            payables.map((row) => row.amount.toString()),
-            payables.map((row) => row.issueDate),
-            payables.map((row) => row.dueDate),
-          ],
-        );
-        // Uploaded by the anchor itself: confirmed from birth, there is no prior state.
-        await this.afterConfirmation(manager, actor, confirmed, null);
-        return confirmed.map((row) => ({ ...row, invoiceNumber: byId.get(row.id)!.invoiceNumber, supplierId: byId.get(row.id)!.supplierId }));
-      }),
-    );
+    return this.admit(actor.organisationId, async (manager) => {
+      const confirmed: ConfirmedInvoice[] = await manager.query(
+        `WITH invoice AS (
+           INSERT INTO invoices (id, program_id, supplier_id, anchor_id, invoice_number, currency, amount, issue_date, due_date,
+                                 status, submitted_by_organisation_id, decided_at)
+           SELECT t.id, $1, t.supplier_id, $2, t.invoice_number, $3, t.amount, t.issue_date, t.due_date, 'CONFIRMED', $2, now()
+             FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::numeric[], $8::date[], $9::date[])
+                  AS t(id, supplier_id, invoice_number, amount, issue_date, due_date)
+           RETURNING *
+         ), ${RECEIVABLE_OF_INVOICE}`,
+        [
+          program.id,
+          actor.organisationId,
+          program.currency,
+          payables.map((row) => row.id),
+          payables.map((row) => row.supplierId),
+          payables.map((row) => row.invoiceNumber),
+          payables.map((row) => row.amount.toString()),
+          payables.map((row) => row.issueDate),
+          payables.map((row) => row.dueDate),
+        ],
+      );
+      // Uploaded by the anchor itself: confirmed from birth, there is no prior state.
+      await this.afterConfirmation(manager, actor, confirmed, null);
+      return confirmed.map((row) => ({ ...row, invoiceNumber: byId.get(row.id)!.invoiceNumber, supplierId: byId.get(row.id)!.supplierId }));
+    });
   }
 
   async confirm(actor: Actor, invoiceId: string): Promise<InvoiceView> {
@@ -218,76 +277,113 @@ export class InvoicesService {
 
   /**
    * Reduces what the anchor owes: allowed while the invoice awaits its decision, or once confirmed
-   * while its receivable is still OPEN (nobody has asked to finance it). The open offer priced on
-   * the old face is withdrawn and a new one is requested, in the same transaction.
+   * while its receivable is still OPEN (nobody has asked to finance it). The supplier's credit
+   * note, or the anchor's before it confirmed, applies at once. Once confirmed, the anchor's credit
+   * note would lower its own debt: it becomes a PENDING discharge for the supplier to acknowledge
+   * or the bank to confirm (DischargesService), and changes nothing until then.
    */
-  async addCreditNote(
-    actor: Actor,
-    invoiceId: string,
-    input: { creditNoteNumber: string; amount: string },
-  ): Promise<{ creditNote: CreditNoteView; invoice: InvoiceView }> {
+  async addCreditNote(actor: Actor, invoiceId: string, input: { creditNoteNumber: string; amount: string }): Promise<CreditNoted | DischargeView> {
     const visible = await this.get(actor, invoiceId);
     if (actor.organisationType === OrganisationType.BANK) throw forbidden('party_only', 'only the supplier or the anchor of an invoice credits it');
     if (typeof input.creditNoteNumber !== 'string' || !DOCUMENT_NUMBER_PATTERN.test(input.creditNoteNumber)) {
       throw invalid('credit_note_number_invalid', 'creditNoteNumber must be 1 to 64 printable characters', 'creditNoteNumber');
     }
-    const amount = parseAmount(input.amount, visible.currency, 'amount');
-    try {
-      return await this.dataSource.transaction(async (manager) => {
+    const note = { creditNoteNumber: input.creditNoteNumber, amount: parseAmount(input.amount, visible.currency, 'amount') };
+    return this.withCreditNoteGuard(note.creditNoteNumber, () =>
+      this.dataSource.transaction(async (manager) => {
         // The invoice row lock orders this against a concurrent confirmation of the same invoice.
-        const [invoice]: InvoiceView[] = await manager.query(`SELECT ${invoiceColumns('i')} FROM invoices i WHERE i.id = $1 FOR UPDATE`, [invoiceId]);
+        const invoice = await this.lockInvoice(manager, invoiceId);
         if (invoice.status === InvoiceStatus.REJECTED) throw conflict('invalid_state', 'a rejected invoice takes no credit note');
-        const credited = new Decimal(invoice.creditedAmount).plus(amount);
-        if (credited.greaterThanOrEqualTo(invoice.amount)) {
-          throw conflict(
-            'credit_exceeds_amount',
-            `credit notes would total ${formatAmount(credited, invoice.currency)} of an invoice of ${formatAmount(invoice.amount, invoice.currency)}`,
-            { field: 'amount' },
-          );
-        }
-        const receivable = invoice.status === InvoiceStatus.CONFIRMED ? await this.openReceivableOf(manager, invoiceId) : undefined;
-        const [creditNote]: CreditNoteView[] = await manager.query(
-          `INSERT INTO credit_notes (invoice_id, credit_note_number, amount, created_by) VALUES ($1, $2, $3, $4)
-           RETURNING id, invoice_id AS "invoiceId", credit_note_number AS "creditNoteNumber", amount, created_at AS "createdAt"`,
-          [invoiceId, input.creditNoteNumber, amount.toString(), actor.userId],
-        );
-        await manager.query(`UPDATE invoices SET credited_amount = credited_amount + $2 WHERE id = $1`, [invoiceId, amount.toString()]);
-        if (receivable) await this.reduceReceivable(manager, invoice, receivable, amount);
-        await this.audit.record(manager, [
-          {
-            chainId: invoice.programId,
-            actor: { userId: actor.userId, organisationId: actor.organisationId },
-            action: 'invoice.credited',
-            objectType: 'invoice',
-            objectId: invoice.id,
-            before: { creditedAmount: formatAmount(invoice.creditedAmount, invoice.currency) },
-            after: {
-              creditNoteId: creditNote.id,
-              creditNoteNumber: creditNote.creditNoteNumber,
-              amount: formatAmount(amount, invoice.currency),
-              creditedAmount: formatAmount(credited, invoice.currency),
-              receivableId: receivable ?? null,
-            },
-          },
-        ]);
-        return { creditNote, invoice: { ...invoice, creditedAmount: credited.toString(), receivableId: receivable ?? null } };
-      });
+        assertCreditFits(invoice, note.amount);
+        const receivableId = invoice.status === InvoiceStatus.CONFIRMED ? await this.openReceivableOf(manager, invoiceId) : undefined;
+        if (receivableId === undefined) return this.applyCreditNote(manager, actor, invoice, undefined, note, actor.userId);
+        await this.discharges.assertNonePending(manager, receivableId);
+        if (actor.organisationType === OrganisationType.SUPPLIER) return this.applyCreditNote(manager, actor, invoice, receivableId, note, actor.userId);
+        const [used] = await manager.query(`SELECT 1 FROM credit_notes WHERE invoice_id = $1 AND credit_note_number = $2`, [invoiceId, note.creditNoteNumber]);
+        if (used) throw duplicateCreditNote(note.creditNoteNumber);
+        const { programId, supplierId, anchorId, currency } = invoice;
+        return this.discharges.claim(manager, actor, { id: receivableId, invoiceId, programId, supplierId, anchorId, currency }, {
+          kind: DischargeKind.CREDIT_NOTE,
+          ...note,
+        });
+      }),
+    );
+  }
+
+  /** The anchor's credit note, acknowledged or confirmed: written as if credited now, by its issuer. */
+  onModuleInit(): void {
+    this.discharges.takeEffect(DischargeKind.CREDIT_NOTE, async (manager, discharge, decidedBy) => {
+      const invoice = await this.lockInvoice(manager, discharge.invoiceId);
+      const amount = new Decimal(discharge.amount);
+      assertCreditFits(invoice, amount);
+      const receivableId = await this.openReceivableOf(manager, discharge.invoiceId);
+      const note = { creditNoteNumber: discharge.creditNoteNumber!, amount };
+      const { creditNote } = await this.applyCreditNote(manager, decidedBy, invoice, receivableId, note, discharge.claimedBy, discharge.id);
+      return creditNote.id;
+    });
+  }
+
+  private async withCreditNoteGuard<T>(creditNoteNumber: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
     } catch (error) {
-      if (isUniqueViolation(error, 'credit_notes_invoice_number_key')) {
-        throw conflict('duplicate_credit_note', `credit note ${input.creditNoteNumber} was already recorded on this invoice`, { field: 'creditNoteNumber' });
-      }
+      if (isUniqueViolation(error, 'credit_notes_invoice_number_key')) throw duplicateCreditNote(creditNoteNumber);
       throw error;
     }
   }
 
+  private async lockInvoice(manager: EntityManager, invoiceId: string): Promise<InvoiceView> {
+    const [invoice]: InvoiceView[] = await manager.query(`SELECT ${invoiceColumns('i')} FROM invoices i WHERE i.id = $1 FOR UPDATE`, [invoiceId]);
+    return invoice;
+  }
+
+  /** Writes the credit note and lowers the invoice and its OPEN receivable, in the caller's transaction. */
+  private async applyCreditNote(
+    manager: EntityManager,
+    actor: Actor,
+    invoice: InvoiceView,
+    receivableId: string | undefined,
+    note: { creditNoteNumber: string; amount: Decimal },
+    createdBy: string,
+    dischargeId?: string,
+  ): Promise<CreditNoted> {
+    const credited = new Decimal(invoice.creditedAmount).plus(note.amount);
+    const [creditNote]: CreditNoteView[] = await manager.query(
+      `INSERT INTO credit_notes (invoice_id, credit_note_number, amount, created_by) VALUES ($1, $2, $3, $4)
+       RETURNING id, invoice_id AS "invoiceId", credit_note_number AS "creditNoteNumber", amount, created_at AS "createdAt"`,
+      [invoice.id, note.creditNoteNumber, note.amount.toString(), createdBy],
+    );
+    await manager.query(`UPDATE invoices SET credited_amount = credited_amount + $2 WHERE id = $1`, [invoice.id, note.amount.toString()]);
+    if (receivableId) await this.reduceReceivable(manager, invoice, receivableId, note.amount);
+    await this.audit.record(manager, [
+      {
+        chainId: invoice.programId,
+        actor: { userId: actor.userId, organisationId: actor.organisationId },
+        action: 'invoice.credited',
+        objectType: 'invoice',
+        objectId: invoice.id,
+        before: { creditedAmount: formatAmount(invoice.creditedAmount, invoice.currency) },
+        after: {
+          creditNoteId: creditNote.id,
+          creditNoteNumber: creditNote.creditNoteNumber,
+          amount: formatAmount(note.amount, invoice.currency),
+          creditedAmount: formatAmount(credited, invoice.currency),
+          receivableId: receivableId ?? null,
+          ...(dischargeId && { dischargeId }),
+        },
+      },
+    ]);
+    return { creditNote, invoice: { ...invoice, creditedAmount: credited.toString(), receivableId: receivableId ?? null } };
+  }
+
   async get(actor: Actor, invoiceId: string): Promise<InvoiceView> {
     const [invoice]: InvoiceView[] = await this.dataSource.query(
-      `SELECT ${invoiceColumns('i')}, (SELECT r.id FROM receivables r WHERE r.invoice_id = i.id) AS "receivableId"
+      `SELECT ${invoiceColumns('i')}, (SELECT r.id FROM receivables r WHERE r.invoice_id = i.id) AS "receivableId"${flagsFor(actor)}
          FROM invoices i WHERE i.id = $1 AND ${visibleTo(actor, 'i', '$2')}`,
       [invoiceId, actor.organisationId],
     );
     if (!invoice) throw notFound('invoice');
-    return redact(actor, 'invoice', invoice);
+    return redact(actor, 'invoice', withFlags(actor, invoice));
   }
 
   /** A page of the invoices the actor may see; `limit + 1` rows so the caller can tell that more exist. */
@@ -301,19 +397,19 @@ export class InvoicesService {
     if (dueFrom) where.push(`i.due_date >= ${params.bind(dueFrom)}`);
     if (dueTo) where.push(`i.due_date <= ${params.bind(dueTo)}`);
     const invoices: InvoiceView[] = await this.dataSource.query(
-      `SELECT ${invoiceColumns('i')}, (SELECT r.id FROM receivables r WHERE r.invoice_id = i.id) AS "receivableId"
+      `SELECT ${invoiceColumns('i')}, (SELECT r.id FROM receivables r WHERE r.invoice_id = i.id) AS "receivableId"${flagsFor(actor)}
          FROM invoices i
         WHERE ${where.join(' AND ')}
         ORDER BY ${orderBy(filter.sort ?? '-createdAt', 'i', 'amount')}
         LIMIT ${params.bind(window.limit + 1)} OFFSET ${params.bind(window.offset)}`,
       params.values,
     );
-    return invoices.map((invoice) => redact(actor, 'invoice', invoice));
+    return invoices.map((invoice) => redact(actor, 'invoice', withFlags(actor, invoice)));
   }
 
   private async insertSubmitted(actor: Actor, program: ProgramGate, invoices: CheckedInvoice[]): Promise<SubmittedInvoice[]> {
-    return this.withDuplicateGuard(() =>
-      this.dataSource.query(
+    return this.admit(program.anchorId, (manager) =>
+      manager.query(
         `INSERT INTO invoices (program_id, supplier_id, anchor_id, invoice_number, currency, amount, issue_date, due_date,
                                status, submitted_by_organisation_id)
          SELECT $1, $2, $3, t.invoice_number, $4, t.amount, t.issue_date, t.due_date, 'SUBMITTED', $2
@@ -333,46 +429,89 @@ export class InvoicesService {
     );
   }
 
-  /** A supplier's invoice number is unique across all programs: the same claim is never financed twice. */
-  private async withDuplicateGuard<T>(write: () => Promise<T>): Promise<T> {
+  /**
+   * Writes new invoices of one anchor and flags their near-duplicates, in one transaction. A
+   * supplier's normalised number is unique among its live invoices in every program (the index
+   * invoices_supplier_number_key decides between concurrent writers). The anchor's writers take
+   * turns on an advisory lock, so that two near-duplicates written at once can't both miss each other.
+   */
+  private async admit<T extends { id: string }>(anchorId: string, write: (manager: EntityManager) => Promise<T[]>): Promise<T[]> {
     try {
-      return await write();
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('invoices-of-anchor:' || $1, 0))`, [anchorId]);
+        const written = await write(manager);
+        await this.flagNearDuplicates(manager, written.map((row) => row.id));
+        return written;
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'invoices_supplier_number_key')) {
-        throw conflict('duplicate_invoice', 'the supplier already submitted an invoice with this number', { field: 'invoiceNumber' });
+        throw conflict('duplicate_invoice', 'the supplier already has a live invoice with this number (case, spaces and separators ignored)', {
+          field: 'invoiceNumber',
+        });
       }
       throw error;
     }
   }
 
-  /** Flags repeated (supplier, invoice number) pairs within the batch and those already on file, in one query. */
+  /**
+   * Flags each new invoice against the live invoices under its anchor written before it (earlier
+   * rows of the same batch included): the same number from another supplier, or the same supplier,
+   * amount and dates under another number. Three matches per rule are enough to make the anchor look.
+   */
+  private async flagNearDuplicates(manager: EntityManager, invoiceIds: string[]): Promise<void> {
+    await manager.query(
+      `WITH fresh AS (SELECT id, n FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n))
+       INSERT INTO invoice_duplicate_flags (invoice_id, matched_invoice_id, rule)
+       SELECT i.id, m.id, m.rule
+         FROM fresh f JOIN invoices i ON i.id = f.id
+         CROSS JOIN LATERAL (
+           (SELECT o.id, 'NUMBER_OF_ANOTHER_SUPPLIER' AS rule FROM invoices o
+             WHERE o.anchor_id = i.anchor_id AND o.invoice_number_key = i.invoice_number_key AND o.supplier_id <> i.supplier_id
+               AND o.status <> 'REJECTED' AND NOT EXISTS (SELECT 1 FROM fresh l WHERE l.id = o.id AND l.n >= f.n)
+             ORDER BY o.created_at, o.id LIMIT 3)
+           UNION ALL
+           (SELECT o.id, 'SAME_AMOUNT_AND_DATES' FROM invoices o
+             WHERE o.supplier_id = i.supplier_id AND o.anchor_id = i.anchor_id AND o.amount = i.amount
+               AND o.issue_date = i.issue_date AND o.due_date = i.due_date AND o.currency = i.currency AND o.id <> i.id
+               AND o.status <> 'REJECTED' AND NOT EXISTS (SELECT 1 FROM fresh l WHERE l.id = o.id AND l.n >= f.n)
+             ORDER BY o.created_at, o.id LIMIT 3)
+         ) m`,
+      [invoiceIds],
+    );
+  }
+
+  /**
+   * Names the rows whose (supplier, normalised number) repeats an earlier row of the batch or a
+   * live invoice on file, in one query. The index decides again at insertion, against racers.
+   */
   private async markDuplicates(
     path: string,
-    rows: { index: number; supplierId: string; invoiceNumber: string }[],
+    rows: { index: number; supplierId: string; invoiceNumber: string; numberKey: string }[],
     violations: FieldViolation[][],
   ): Promise<void> {
-    const key = (supplierId: string, invoiceNumber: string) => `${supplierId}/${invoiceNumber}`;
+    const key = (supplierId: string, numberKey: string) => `${supplierId}/${numberKey}`;
     const firstIndex = new Map<string, number>();
     for (const row of rows) {
-      const first = firstIndex.get(key(row.supplierId, row.invoiceNumber));
+      const first = firstIndex.get(key(row.supplierId, row.numberKey));
       if (first === undefined) {
-        firstIndex.set(key(row.supplierId, row.invoiceNumber), row.index);
+        firstIndex.set(key(row.supplierId, row.numberKey), row.index);
       } else {
         const field = `${path}[${row.index}].invoiceNumber`;
         violations[row.index].push({ field, rule: 'duplicate_in_batch', message: `${field} repeats ${path}[${first}].invoiceNumber` });
       }
     }
     if (rows.length === 0) return;
-    const existing: { supplier_id: string; invoice_number: string }[] = await this.dataSource.query(
-      `SELECT supplier_id, invoice_number FROM invoices
-        WHERE (supplier_id, invoice_number) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
-      [rows.map((row) => row.supplierId), rows.map((row) => row.invoiceNumber)],
+    const existing: { supplier_id: string; invoice_number_key: string; invoice_number: string }[] = await this.dataSource.query(
+      `SELECT supplier_id, invoice_number_key, invoice_number FROM invoices
+        WHERE (supplier_id, invoice_number_key) IN (SELECT * FROM unnest($1::uuid[], $2::text[])) AND status <> 'REJECTED'`,
+      [rows.map((row) => row.supplierId), rows.map((row) => row.numberKey)],
     );
-    const onFile = new Set(existing.map((row) => key(row.supplier_id, row.invoice_number)));
+    const onFile = new Map(existing.map((row) => [key(row.supplier_id, row.invoice_number_key), row.invoice_number]));
     for (const row of rows) {
-      if (onFile.has(key(row.supplierId, row.invoiceNumber))) {
+      const spelled = onFile.get(key(row.supplierId, row.numberKey));
+      if (spelled !== undefined) {
         const field = `${path}[${row.index}].invoiceNumber`;
-        violations[row.index].push({ field, rule: 'duplicate_invoice', message: `invoice ${row.invoiceNumber} of this supplier is already on file` });
+        violations[row.index].push({ field, rule: 'duplicate_invoice', message: `invoice ${row.invoiceNumber} of this supplier is already on file as ${spelled}` });
       }
     }
   }
@@ -461,9 +600,10 @@ export class InvoicesService {
     return invoices;
   }
 
+  /** The invoice's receivable, locked (after its invoice): it must still be OPEN to be credited. */
   private async openReceivableOf(manager: EntityManager, invoiceId: string): Promise<string> {
     const [receivable]: { id: string; status: ReceivableStatus }[] = await manager.query(
-      `SELECT id, status FROM receivables WHERE invoice_id = $1`,
+      `SELECT id, status FROM receivables WHERE invoice_id = $1 FOR UPDATE`,
       [invoiceId],
     );
     if (receivable.status === ReceivableStatus.SETTLED) throw conflict('receivable_settled', 'the receivable is already settled');
@@ -518,15 +658,24 @@ function assertBatchSize(rows: unknown[], field: string): void {
   }
 }
 
-function assertSubmitted(invoice: InvoiceView): void {
-  if (invoice.status !== InvoiceStatus.SUBMITTED) throw conflict('invalid_state', `the invoice is ${invoice.status}, not SUBMITTED`);
+/** The credit notes of an invoice always total less than its amount: the receivable keeps a face. */
+function assertCreditFits(invoice: InvoiceView, amount: Decimal): void {
+  const credited = new Decimal(invoice.creditedAmount).plus(amount);
+  if (credited.greaterThanOrEqualTo(invoice.amount)) {
+    throw conflict(
+      'credit_exceeds_amount',
+      `credit notes would total ${formatAmount(credited, invoice.currency)} of an invoice of ${formatAmount(invoice.amount, invoice.currency)}`,
+      { field: 'amount' },
+    );
+  }
 }
 
-function checkReason(reason: unknown): string {
-  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 500) {
-    throw invalid('reason_required', 'reason must be 1 to 500 characters', 'reason');
-  }
-  return reason.trim();
+function duplicateCreditNote(creditNoteNumber: string) {
+  return conflict('duplicate_credit_note', `credit note ${creditNoteNumber} was already recorded on this invoice`, { field: 'creditNoteNumber' });
+}
+
+function assertSubmitted(invoice: InvoiceView): void {
+  if (invoice.status !== InvoiceStatus.SUBMITTED) throw conflict('invalid_state', `the invoice is ${invoice.status}, not SUBMITTED`);
 }
 
 function decisionEvent(

@@ -6,6 +6,8 @@ import {
   ConfirmedInvoice,
   CreditNoteView,
   DOCUMENT_NUMBER_PATTERN,
+  DuplicateFlagView,
+  DuplicateRule,
   InvoiceInput,
   InvoiceStatus,
   InvoiceView,
@@ -27,7 +29,10 @@ const DocumentNumberField = (description: string, example: string) =>
   );
 
 export class InvoiceRowDto implements InvoiceInput {
-  @DocumentNumberField('the number printed on the invoice; unique per supplier across all programs', 'INV-2026-0001')
+  @DocumentNumberField(
+    'the number printed on the invoice; unique among the supplier\'s invoices that are not REJECTED, in every program, compared without case, spaces, separators (- _ / . \\) and with full-width forms folded (NFKC)',
+    'INV-2026-0001',
+  )
   invoiceNumber: string;
   @CurrencyField() currency: string;
   @AmountField('invoice amount in the program currency, at most its minor-unit decimals') amount: string;
@@ -93,6 +98,15 @@ export class InvoiceQuery extends PageQuery {
   sort?: ListSort;
 }
 
+export class DuplicateFlagDto implements DuplicateFlagView {
+  @ApiProperty({ enum: DuplicateRule, description: 'NUMBER_OF_ANOTHER_SUPPLIER: same normalised number from another supplier; SAME_AMOUNT_AND_DATES: same supplier, amount and dates under another number' })
+  rule: DuplicateRule;
+  @ApiProperty({ format: 'uuid', description: 'the live invoice under the same anchor this one looks like' }) matchedInvoiceId: string;
+  @ApiProperty({ example: 'INV 2026 0001' }) matchedInvoiceNumber: string;
+  @ApiProperty({ format: 'uuid' }) matchedSupplierId: string;
+  @ApiProperty({ example: "another supplier's invoice INV 2026 0001 has the same number once case, spaces and separators are ignored" }) reason: string;
+}
+
 export class InvoiceDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) programId: string;
@@ -113,6 +127,11 @@ export class InvoiceDto {
   receivableId: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ type: Date, nullable: true }) decidedAt: Date | null;
+  @ApiPropertyOptional({
+    type: [DuplicateFlagDto],
+    description: 'shown to the anchor only: live invoices under it that this one looks like, for it to review before confirming',
+  })
+  duplicateFlags?: DuplicateFlagDto[];
 
   static of(invoice: InvoiceView): InvoiceDto {
     return {
@@ -133,6 +152,7 @@ export class InvoiceDto {
       receivableId: invoice.receivableId,
       createdAt: invoice.createdAt,
       decidedAt: invoice.decidedAt,
+      ...(invoice.duplicateFlags && { duplicateFlags: invoice.duplicateFlags }),
     };
   }
 }

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
@@ -15,6 +17,7 @@ import { IdPipe } from '../http/id.pipe';
 import { Page, PageOf, pageWindow, toPage } from '../http/pagination';
 import { Problem } from '../http/problem';
 import { BatchBody } from './batch-body';
+import { DischargeDto, isDischarge } from './discharge.dto';
 import {
   ConfirmedBatchDto,
   CreditNoteDto,
@@ -48,7 +51,10 @@ export class InvoicesController {
   @Roles(...SUPPLIER)
   @ApiCreatedResponse({ type: InvoiceDto })
   @ApiNotFoundResponse({ type: Problem, description: 'program not found or the supplier is not enrolled in it' })
-  @ApiConflictResponse({ type: Problem, description: 'duplicate_invoice (same supplier and number, any program), program_not_active' })
+  @ApiConflictResponse({
+    type: Problem,
+    description: "duplicate_invoice (the supplier's live invoice with the same number, in any program, compared without case, spaces and separators), program_not_active",
+  })
   async submit(@CurrentActor() actor: Actor, @Body() body: NewInvoiceDto): Promise<InvoiceDto> {
     const { programId, invoiceNumber, currency, amount, issueDate, dueDate } = body;
     return InvoiceDto.of(await this.invoices.submit(actor, programId, { invoiceNumber, currency, amount, issueDate, dueDate }));
@@ -123,20 +129,30 @@ export class InvoicesController {
     return InvoiceDto.of(await this.invoices.reject(actor, id, body.reason));
   }
 
-  /** The supplier or the anchor reduces the invoice before it is financed. */
+  /**
+   * The supplier or the anchor reduces the invoice before it is financed. The anchor's credit note
+   * on a confirmed invoice lowers its own debt: it answers 202 with a PENDING discharge, which the
+   * supplier acknowledges or the bank confirms (/v1/discharges).
+   */
   @Post(':id/credit-notes')
   @Roles(...SUPPLIER, ...ANCHOR)
-  @ApiCreatedResponse({ type: CreditNoteDto })
+  @ApiCreatedResponse({ type: CreditNoteDto, description: 'credited at once' })
+  @ApiAcceptedResponse({ type: DischargeDto, description: "the anchor's credit note on a confirmed invoice, PENDING until acknowledged or confirmed" })
   @ApiNotFoundResponse({ type: Problem })
   @ApiConflictResponse({
     type: Problem,
-    description: 'credit_exceeds_amount, duplicate_credit_note, receivable_in_financing, receivable_settled, receivable_transferred, invalid_state',
+    description:
+      'credit_exceeds_amount, duplicate_credit_note, receivable_in_financing, receivable_settled, receivable_transferred, invalid_state, discharge_pending (a discharge of the receivable awaits its decision)',
   })
   async addCreditNote(
     @CurrentActor() actor: Actor,
     @Param('id', new IdPipe('invoiceId')) id: string,
     @Body() body: NewCreditNoteDto,
-  ): Promise<CreditNoteDto> {
-    return CreditNoteDto.of(await this.invoices.addCreditNote(actor, id, { creditNoteNumber: body.creditNoteNumber, amount: body.amount }));
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CreditNoteDto | DischargeDto> {
+    const result = await this.invoices.addCreditNote(actor, id, { creditNoteNumber: body.creditNoteNumber, amount: body.amount });
+    if (!isDischarge(result)) return CreditNoteDto.of(result);
+    response.status(202);
+    return DischargeDto.of(result);
   }
 }
