@@ -6,3 +6,4 @@ export * from './day-count';
 export * from './pricing';
 export * from './allocation';
 export * from './limits';
+export * from './business-days';
