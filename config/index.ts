@@ -23,6 +23,11 @@ export interface AppConfig {
   readonly rateLimitWritesPerMinute: number;
   /** A token can be refreshed until this many seconds after the password login that began the session. */
   readonly sessionMaxSeconds: number;
+  /**
+   * How often the worker checks for programs whose local business day has ended, to run their
+   * end of day (0: never; tests run the daily jobs themselves).
+   */
+  readonly endOfDayTickSeconds: number;
   /** Field-encryption keys; the first encrypts, every one decrypts (rotation). */
   readonly encryptionKeys: readonly EncryptionKey[];
 }
@@ -53,6 +58,7 @@ const DEFAULTS: Env = {
   RATE_LIMIT_LOGINS_PER_MINUTE: '10',
   RATE_LIMIT_WRITES_PER_MINUTE: '300',
   SESSION_MAX_SECONDS: '43200',
+  END_OF_DAY_TICK_SECONDS: '900',
 };
 
 // Outside production only: lets a laptop or a test run without key management. Never use it for real data.
@@ -151,6 +157,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitLoginsPerMinute: integer(env, 'RATE_LIMIT_LOGINS_PER_MINUTE', 1, 10_000),
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 1, 1_000_000),
     sessionMaxSeconds: integer(env, 'SESSION_MAX_SECONDS', 60, 30 * 86400),
+    endOfDayTickSeconds: integer(env, 'END_OF_DAY_TICK_SECONDS', 0, 3600),
     encryptionKeys: Object.freeze(encryptionKeys(env, nodeEnv)),
   });
 }

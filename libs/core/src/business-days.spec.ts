@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
   BusinessCalendar, defaultBusinessTimeZone, defaultCalendarCode, isBusinessDay, isoWeekday, isTimeZone, modifiedFollowing,
-  parseWeekendDays, todayIn,
+  parseWeekendDays, todayIn, valueDateFor,
 } from './business-days';
 import { addDays, daysBetween, daysInMonth } from './dates';
 import { DomainError } from './errors';
@@ -29,6 +29,13 @@ describe('business days', () => {
     expect(modifiedFollowing('2026-10-01', golden)).toBe('2026-10-08');
     // Month-end holidays push back over the weekend too.
     expect(modifiedFollowing('2026-07-31', weekends(['2026-07-31', '2026-07-30']))).toBe('2026-07-29');
+  });
+
+  it('never values a payment in the past: at a month end it rolls into the next month', () => {
+    expect(valueDateFor('2026-03-01', weekends())).toBe('2026-03-02');
+    expect(valueDateFor('2026-05-30', weekends())).toBe('2026-06-01');
+    expect(valueDateFor('2026-05-29', weekends())).toBe('2026-05-29');
+    expect(valueDateFor('2026-12-31', weekends(['2026-12-31', '2027-01-01']))).toBe('2027-01-04');
   });
 
   it('keeps every date when no day is a holiday', () => {
@@ -145,6 +152,22 @@ describe('modified following, properties', () => {
           expect(between(d, monthEnd).some((day) => isBusinessDay(day, calendar))).toBe(false);
           expect(between(addDays(adjusted, 1), d).some((day) => isBusinessDay(day, calendar))).toBe(false);
         }
+      }),
+      RUNS,
+    );
+  });
+
+  it('values on the first business day on or after today', () => {
+    fc.assert(
+      fc.property(dateAndCalendar, ([d, calendar]) => {
+        let valueDate: string;
+        try {
+          valueDate = valueDateFor(d, calendar);
+        } catch {
+          return;
+        }
+        expect(valueDate >= d && isBusinessDay(valueDate, calendar)).toBe(true);
+        expect(between(d, valueDate).filter((day) => isBusinessDay(day, calendar))).toEqual([valueDate]);
       }),
       RUNS,
     );

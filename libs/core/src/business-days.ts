@@ -40,6 +40,19 @@ export function modifiedFollowing(date: IsoDate, calendar: BusinessCalendar): Is
   throw invalid('no_business_day', `the calendar has no business day in the month of ${date}`, 'calendar');
 }
 
+/**
+ * The value date for a payment made on business date `today`: modified following, except that a
+ * value date can't lie in the past, so on a month's last non-business days it is the next
+ * business day even in the next month.
+ */
+export function valueDateFor(today: IsoDate, calendar: BusinessCalendar): IsoDate {
+  const adjusted = modifiedFollowing(today, calendar);
+  if (adjusted >= today) return adjusted;
+  let next = addDays(today, 1);
+  while (!isBusinessDay(next, calendar)) next = addDays(next, 1);
+  return next;
+}
+
 /** ISO weekdays a calendar may name as weekend: at least one weekday must stay a business day. */
 export function parseWeekendDays(value: unknown, field = 'weekendDays'): number[] {
   if (!Array.isArray(value) || value.some((day) => !Number.isInteger(day) || day < 1 || day > 7)) {
