@@ -49,6 +49,8 @@ export class Platform {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       JWT_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
       DB_POOL_SIZE: '10',
+      // The tests run the end-of-day jobs themselves, for the dates they choose.
+      END_OF_DAY_TICK_SECONDS: '0',
       ...this.options.env,
     };
   }

@@ -240,6 +240,8 @@ const WORLD_ROWS: Record<string, string> = {
   organisations: `t.id = ANY($1::uuid[])`,
   users: `t.organisation_id = ANY($1::uuid[])`,
   api_keys: `t.organisation_id = ANY($1::uuid[])`,
+  calendars: `t.bank_id = ANY($1::uuid[])`,
+  calendar_holidays: `t.calendar_id IN (SELECT id FROM calendars WHERE bank_id = ANY($1::uuid[]))`,
   programs: `t.bank_id = ANY($1::uuid[]) OR t.anchor_id = ANY($1::uuid[])`,
   program_changes: `t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   enrolments: `t.supplier_id = ANY($1::uuid[]) OR t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
@@ -278,6 +280,7 @@ export const BUSINESS_TABLES = [
   'idempotency_keys',
   'outbox',
   'scheduled_runs',
+  'end_of_day_runs',
 ];
 
 export async function snapshotTables(platform: Platform, tables = BUSINESS_TABLES): Promise<Snapshot> {

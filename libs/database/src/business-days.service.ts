@@ -35,7 +35,7 @@ export class BusinessDaysService {
       `SELECT c.weekend_days,
               (SELECT array_agg(to_char(h.holiday, 'YYYY-MM-DD')) FROM calendar_holidays h
                 WHERE h.calendar_id = c.id AND h.holiday BETWEEN $2::date AND $3::date) AS holidays
-         FROM programs p JOIN calendars c ON c.id = p.calendar_id
+         FROM programs p JOIN calendars c ON c.bank_id = p.bank_id AND c.code = p.calendar_code
         WHERE p.id = $1`,
       [programId, from, to],
     );

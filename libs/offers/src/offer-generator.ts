@@ -182,7 +182,7 @@ export class OfferGenerator {
           `WITH stale AS (
              SELECT o.id FROM offers o
                JOIN programs p ON p.id = o.program_id
-               JOIN calendars c ON c.id = p.calendar_id
+               JOIN calendars c ON c.bank_id = p.bank_id AND c.code = p.calendar_code
                JOIN enrolments e ON e.id = o.enrolment_id
               WHERE o.program_id = $1 AND o.status = 'OPEN' AND o.id > $4::uuid
                 AND (o.pricing_version < p.pricing_version OR o.value_date <> $2::date

@@ -10,3 +10,4 @@ export * from './programs.module';
 export * from './limits.service';
 export * from './programs.service';
 export * from './enrolments.service';
+export * from './calendars.service';

@@ -24,8 +24,7 @@ export class BusinessCalendars1764300050000 implements MigrationInterface {
           CHECK (weekend_days <@ '{1,2,3,4,5,6,7}'::smallint[] AND cardinality(weekend_days) < 7),
         created_by uuid REFERENCES users(id),
         created_at timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT calendars_code_per_bank UNIQUE (bank_id, code),
-        CONSTRAINT calendars_id_bank UNIQUE (id, bank_id)
+        CONSTRAINT calendars_code_per_bank UNIQUE (bank_id, code)
       )`);
     await q.query(`
       CREATE TABLE calendar_holidays (
@@ -36,19 +35,19 @@ export class BusinessCalendars1764300050000 implements MigrationInterface {
         PRIMARY KEY (calendar_id, holiday)
       )`);
 
-    await q.query(`ALTER TABLE programs ADD COLUMN time_zone text, ADD COLUMN calendar_id uuid`);
+    await q.query(`ALTER TABLE programs ADD COLUMN time_zone text, ADD COLUMN calendar_code text`);
     await q.query(`
       INSERT INTO calendars (bank_id, code, name)
       SELECT DISTINCT bank_id, left(currency, 2), left(currency, 2) || ' business days' FROM programs
           ON CONFLICT DO NOTHING`);
-    await q.query(`UPDATE programs p SET calendar_id = c.id FROM calendars c WHERE c.bank_id = p.bank_id AND c.code = left(p.currency, 2)`);
-    await q.query(`UPDATE programs SET time_zone = CASE WHEN currency = 'CNY' THEN 'Asia/Shanghai' ELSE 'UTC' END`);
-    await q.query(`ALTER TABLE programs ALTER COLUMN time_zone SET NOT NULL, ALTER COLUMN calendar_id SET NOT NULL`);
+    await q.query(`
+      UPDATE programs SET calendar_code = left(currency, 2),
+                          time_zone = CASE WHEN currency = 'CNY' THEN 'Asia/Shanghai' ELSE 'UTC' END`);
+    await q.query(`ALTER TABLE programs ALTER COLUMN time_zone SET NOT NULL, ALTER COLUMN calendar_code SET NOT NULL`);
     // A program's calendar is one of its own bank's: another bank's edits can't move its dates.
     await q.query(`
       ALTER TABLE programs ADD CONSTRAINT programs_calendar_of_bank
-        FOREIGN KEY (calendar_id, bank_id) REFERENCES calendars (id, bank_id)`);
-    await q.query(`CREATE INDEX programs_calendar_idx ON programs (calendar_id)`);
+        FOREIGN KEY (bank_id, calendar_code) REFERENCES calendars (bank_id, code)`);
 
     await q.query(`
       CREATE TABLE end_of_day_runs (
@@ -63,7 +62,7 @@ export class BusinessCalendars1764300050000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE end_of_day_runs`);
     await q.query(`ALTER TABLE programs DROP CONSTRAINT programs_calendar_of_bank`);
-    await q.query(`ALTER TABLE programs DROP COLUMN calendar_id, DROP COLUMN time_zone`);
+    await q.query(`ALTER TABLE programs DROP COLUMN calendar_code, DROP COLUMN time_zone`);
     await q.query(`DROP TABLE calendar_holidays`);
     await q.query(`DROP TABLE calendars`);
   }
