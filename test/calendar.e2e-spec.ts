@@ -3,7 +3,8 @@ jest.setTimeout(90_000);
 import { randomUUID } from 'node:crypto';
 import { addDays, todayIn } from '@scf/core';
 import { JOBS } from '@scf/queue';
-import { auth, Bank, CNY_TERMS, createSupplier, ensureCalendar, Supplier } from './support/fixtures';
+import { auth, Bank, CNY_TERMS, createSupplier, ensureCalendar, Session, Supplier } from './support/fixtures';
+import { seedOfferedReceivable } from './support/financing-fixtures';
 import { offersOf, runJob, seedParties, seedReceivables } from './support/offers-fixtures';
 import { seedEnrolment, seedProgram } from './support/program-seeds';
 import { Platform, waitFor } from './support/platform';
@@ -105,6 +106,23 @@ describe('business days, with the manual clock on Sunday 2026-03-01', () => {
     expect((await offersOf(platform, programId)).filter((o) => o.status === 'OPEN')).toHaveLength(2);
   });
 
+  it("funds on the program's value date: Monday when disbursed on Sunday, never on a day off", async () => {
+    const { programId, anchor, bank } = await cnProgram();
+    const { offerId } = await seedOfferedReceivable(
+      platform, { id: programId, currency: 'CNY' }, { supplierId: supplier.id, anchorId: anchor.id },
+      { amount: '1000000.00', issueDate: '2026-02-01', dueDate: '2026-05-27' }, '2026-03-02',
+    );
+    const post = (session: Session, path: string, body: object = {}) =>
+      platform.http().post(path).set(auth(session)).set('Idempotency-Key', randomUUID()).send(body);
+    const requested = await post(supplier.admin, '/v1/financing-requests', { offerIds: [offerId] });
+    expect([requested.status, requested.body.status]).toEqual([201, 'APPROVED']);
+
+    const saturday = await post(bank.operations, `/v1/financing-requests/${requested.body.id}/fund`, { valueDate: '2026-03-07' });
+    expect([saturday.status, saturday.body.code, saturday.body.field]).toEqual([400, 'value_date_not_business_day', 'valueDate']);
+    const funded = await post(bank.operations, `/v1/financing-requests/${requested.body.id}/fund`);
+    expect(funded.body).toMatchObject({ status: 'FUNDED', valueDate: '2026-03-02', totalDiscount: '10857.50', totalNetProceeds: '888242.50' });
+  });
+
   it('runs end of day once per program and business date, recording it per program', async () => {
     const { programId, anchor } = await cnProgram();
     await seedReceivables(platform, { programId, supplierId: supplier.id, anchorId: anchor.id, currency: 'CNY', faces: ['1000.00'], dueDate: '2026-05-27' });
@@ -128,6 +146,35 @@ describe('business days, with the manual clock on Sunday 2026-03-01', () => {
     await runJob(platform, JOBS.DAILY_OFFERS, {});
     expect((await offersOf(platform, programId)).map((o) => [o.status, o.value_date])).toEqual([['OPEN', '2026-03-09']]);
     await platform.setBusinessDate('2026-03-01');
+  });
+
+  it("leaves a program's end of day to the run that claimed it first: a concurrent run waits, then skips it", async () => {
+    const parties = await seedParties(platform);
+    const { id: programId } = await seedProgram(platform, parties.bank, parties.anchor.id, { ...CNY_TERMS, validTo: '2026-03-05' });
+    const claimant = await platform.db.connect();
+    try {
+      await claimant.query('BEGIN');
+      await claimant.query(`INSERT INTO end_of_day_runs (job_name, program_id, business_date) VALUES ($1, $2, '2026-03-10')`, [
+        JOBS.DAILY_FINANCING,
+        programId,
+      ]);
+      const job = runJob(platform, JOBS.DAILY_FINANCING, { businessDate: '2026-03-10' });
+      await waitFor(async () => {
+        const [blocked] = await platform.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO end_of_day_runs%'`,
+        );
+        return blocked.n === 1;
+      });
+      await claimant.query('COMMIT');
+      await job;
+    } finally {
+      claimant.release();
+    }
+    // The claimant's run owns the day: this one did not expire the program behind its back.
+    const [program] = await platform.sql<{ status: string }>(`SELECT status FROM programs WHERE id = $1`, [programId]);
+    expect(program.status).toBe('ACTIVE');
+    await runJob(platform, JOBS.DAILY_FINANCING, { businessDate: '2026-03-11' });
+    expect((await platform.sql<{ status: string }>(`SELECT status FROM programs WHERE id = $1`, [programId]))[0].status).toBe('EXPIRED');
   });
 
   it('lets bank staff keep their own calendars only, and refuses bad input without changing anything', async () => {

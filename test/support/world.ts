@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { OrganisationsService, OrganisationType, Role } from '@scf/identity';
 import { Platform, waitFor } from './platform';
-import { auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, login, PASSWORD, Session } from './fixtures';
+import {
+  auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, EVERY_DAY_CALENDAR, login, PASSWORD, Session,
+} from './fixtures';
 
 /**
  * A "world": one bank, its anchor, an ACTIVE program with two enrolled suppliers, and every kind of
@@ -450,6 +452,15 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     ],
   },
 
+  // A bank's calendars are addressed by its own codes: every bank reads and loads only its own.
+  'POST /v1/calendars': { kind: 'collection', owner: (w) => w.bank.operations, targets: () => [{ body: { code: `C${unique().toUpperCase()}`, name: 'Calendar' } }] },
+  'GET /v1/calendars': { kind: 'collection', owner: (w) => w.bank.operations, targets: () => [{}] },
+  'GET /v1/calendars/{code}': { kind: 'collection', owner: (w) => w.bank.operations, targets: () => [{ params: { code: EVERY_DAY_CALENDAR } }] },
+  'POST /v1/calendars/{code}/holidays': {
+    kind: 'collection',
+    owner: (w) => w.bank.operations,
+    targets: () => [{ params: { code: EVERY_DAY_CALENDAR }, body: { holidays: [{ date: '2031-01-01', name: 'New Year' }] } }],
+  },
   'POST /v1/programs': { kind: 'collection', owner: (w) => w.bank.maker, targets: (w, own = w) => [{ body: programBody(own.anchor.id) }] },
   'GET /v1/programs': {
     kind: 'collection',
