@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './index';
 describe('loadConfig', () => {
   it('uses development defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ env: 'development', port: 3000, clock: 'system', idempotencyTtlHours: 24 });
+    expect(config).toMatchObject({ env: 'development', port: 3000, clock: 'system', idempotencyTtlHours: 24, endOfDayTickSeconds: 900 });
   });
 
   it.each([
@@ -14,6 +14,7 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), CLOCK: 'manual' }, /CLOCK=manual is refused/],
     [{ CLOCK: 'sometimes' }, /CLOCK="sometimes" is invalid: use one of system, manual/],
     [{ IDEMPOTENCY_TTL_HOURS: '1' }, /IDEMPOTENCY_TTL_HOURS="1" is invalid/],
+    [{ END_OF_DAY_TICK_SECONDS: '7200' }, /END_OF_DAY_TICK_SECONDS="7200" is invalid/],
   ])('refuses %j with one readable line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
