@@ -12,9 +12,16 @@ const unique = () => randomUUID().slice(0, 8);
 
 /**
  * An ACTIVE program (maker proposed, checker approved), written directly. Its holiday calendar is
- * the bank's EVERY_DAY_CALENDAR unless `calendarCode` names another of the bank's calendars.
+ * the bank's EVERY_DAY_CALENDAR unless `calendarCode` names another of the bank's calendars; its
+ * business time zone the currency's default unless `terms.timeZone` names one.
  */
-export async function seedProgram(platform: Platform, bank: Bank, anchorId: string, terms: ProgramTermsInput = CNY_TERMS, calendarCode?: string) {
+export async function seedProgram(
+  platform: Platform,
+  bank: Bank,
+  anchorId: string,
+  terms: ProgramTermsInput & { timeZone?: string } = CNY_TERMS,
+  calendarCode?: string,
+) {
   const t = { ...CNY_TERMS, ...terms };
   if (calendarCode === undefined) {
     await platform.sql(
@@ -32,7 +39,7 @@ export async function seedProgram(platform: Platform, bank: Bank, anchorId: stri
       bank.id, anchorId, `Program ${unique()}`, t.currency, t.limitAmount, t.validFrom, t.validTo, t.baseRate, t.margin,
       t.advanceRate, t.feeRate, t.dayCountBasis, t.minTenorDays, t.maxTenorDays, t.graceDays, t.penaltyRate,
       t.offerValidityDays, t.autoApprovalThreshold, bank.maker.userId, bank.checker.userId,
-      defaultBusinessTimeZone(t.currency) ?? 'UTC', calendarCode ?? EVERY_DAY_CALENDAR,
+      terms.timeZone ?? defaultBusinessTimeZone(t.currency) ?? 'UTC', calendarCode ?? EVERY_DAY_CALENDAR,
     ],
   );
   return { id: program.id, currency: t.currency, terms: t };
