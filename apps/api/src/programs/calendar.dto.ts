@@ -17,7 +17,7 @@ export class CreateCalendarDto {
 
 export class HolidayDto implements HolidayView {
   @DateField('a non-business day', '2026-10-01') date: string;
-  @ApiPropertyOptional({ example: 'National Day' }) @IsOptional() @IsString() @Length(0, 200) name: string;
+  @ApiPropertyOptional({ example: 'National Day' }) @IsOptional() @IsString() @Length(1, 200) name: string;
 }
 
 export class HolidayUploadDto {
