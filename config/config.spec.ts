@@ -7,7 +7,7 @@ describe('loadConfig', () => {
   it('uses development defaults, built-in secrets included, when NODE_ENV=development or test', () => {
     for (const NODE_ENV of ['development', 'test']) {
       const config = loadConfig({ NODE_ENV });
-      expect(config).toMatchObject({ env: NODE_ENV, port: 3000, clock: 'system', idempotencyTtlHours: 24, rateLimitLoginsPerAddressPerMinute: 60 });
+      expect(config).toMatchObject({ env: NODE_ENV, port: 3000, clock: 'system', idempotencyTtlHours: 24, rateLimitLoginsPerAddressPerMinute: 60, endOfDayTickSeconds: 900 });
       expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
       expect(config.encryptionKeys).toHaveLength(1);
     }
@@ -41,6 +41,7 @@ describe('loadConfig', () => {
     [{ ...SECRETS, NODE_ENV: 'production', CLOCK: 'manual' }, /CLOCK=manual is refused/],
     [{ NODE_ENV: 'development', CLOCK: 'sometimes' }, /CLOCK="sometimes" is invalid: use one of system, manual/],
     [{ NODE_ENV: 'development', IDEMPOTENCY_TTL_HOURS: '1' }, /IDEMPOTENCY_TTL_HOURS="1" is invalid/],
+    [{ NODE_ENV: 'development', END_OF_DAY_TICK_SECONDS: '7200' }, /END_OF_DAY_TICK_SECONDS="7200" is invalid/],
   ])('refuses %j with one readable line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -25,6 +25,11 @@ export interface AppConfig {
   readonly rateLimitWritesPerMinute: number;
   /** A token can be refreshed until this many seconds after the password login that began the session. */
   readonly sessionMaxSeconds: number;
+  /**
+   * How often the worker checks for programs whose local business day has ended, to run their
+   * end of day (0: never; tests run the daily jobs themselves).
+   */
+  readonly endOfDayTickSeconds: number;
   /** Field-encryption keys; the first encrypts, every one decrypts (rotation). */
   readonly encryptionKeys: readonly EncryptionKey[];
 }
@@ -56,6 +61,7 @@ const DEFAULTS: Env = {
   RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE: '60',
   RATE_LIMIT_WRITES_PER_MINUTE: '300',
   SESSION_MAX_SECONDS: '43200',
+  END_OF_DAY_TICK_SECONDS: '900',
 };
 
 // NODE_ENV=development or test only: lets a laptop or a test run without key management. They
@@ -176,6 +182,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitLoginsPerAddressPerMinute: integer(env, 'RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE', 1, 1_000_000),
     rateLimitWritesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 1, 1_000_000),
     sessionMaxSeconds: integer(env, 'SESSION_MAX_SECONDS', 60, 30 * 86400),
+    endOfDayTickSeconds: integer(env, 'END_OF_DAY_TICK_SECONDS', 0, 3600),
     encryptionKeys: Object.freeze(encryptionKeys(env)),
   });
 }

@@ -477,7 +477,8 @@ describe('financing', () => {
     await runDailyFinancing(platform, '2026-06-05');
     expect(await snapshot()).toEqual(before);
     const runs = await platform.sql<{ business_date: string }>(
-      `SELECT business_date::text FROM scheduled_runs WHERE job_name = 'scheduled.daily-financing' ORDER BY business_date`,
+      `SELECT business_date::text FROM end_of_day_runs WHERE job_name = 'scheduled.daily-financing' AND program_id = $1 ORDER BY business_date`,
+      [w.program.id],
     );
     expect(runs.map((r) => r.business_date)).toEqual(['2026-06-01', '2026-06-05']);
 

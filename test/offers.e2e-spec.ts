@@ -135,9 +135,10 @@ describe('offers, priced by the worker', () => {
       ['SUPERSEDED', '2026-03-01', 87, '10983.7500', '888116.2500', '2026-03-04'],
       ['OPEN', '2026-03-02', 86, '10857.5000', '888242.5000', '2026-03-05'],
     ]);
-    const [run] = await platform.sql(`SELECT count(*)::int AS runs FROM scheduled_runs WHERE job_name = $1 AND business_date = '2026-03-02'`, [
-      JOBS.DAILY_OFFERS,
-    ]);
+    const [run] = await platform.sql(
+      `SELECT count(*)::int AS runs FROM end_of_day_runs WHERE job_name = $1 AND program_id = $2 AND business_date = '2026-03-02'`,
+      [JOBS.DAILY_OFFERS, programId],
+    );
     expect(run).toEqual({ runs: 1 });
 
     // The same business date again (a retried or duplicated schedule): nothing changes.

@@ -170,13 +170,35 @@ export const JPY_TERMS: Required<ProgramTermsInput> = {
   validTo: '2027-12-31',
 };
 
-/** POST /v1/programs (maker) then POST /v1/programs/:id/approve (checker) → ACTIVE. */
-export async function createActiveProgram(platform: Platform, bank: Bank, anchorId: string, terms: ProgramTermsInput = CNY_TERMS) {
+/**
+ * The holiday calendar of the test programs unless a test names another: no weekend, no holiday.
+ * The suites price domain.md's worked examples on their own dates (2026-03-01 is a Sunday), so
+ * only the business-day tests (test/calendar.e2e-spec.ts) see dates move.
+ */
+export const EVERY_DAY_CALENDAR = 'EVERYDAY';
+
+/** POST /v1/calendars by bank operations; an existing calendar of that code is kept as it is. */
+export async function ensureCalendar(platform: Platform, bank: Bank, code: string, weekendDays: number[] = []): Promise<void> {
+  const res = await platform.http().post('/v1/calendars').set(auth(bank.operations)).send({ code, name: `${code} calendar`, weekendDays });
+  if (res.status !== 201 && res.body.code !== 'calendar_exists') throw new Error(`create calendar: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/**
+ * POST /v1/programs (maker) then POST /v1/programs/:id/approve (checker) → ACTIVE, on the bank's
+ * EVERY_DAY_CALENDAR unless `terms.calendarCode` names another.
+ */
+export async function createActiveProgram(
+  platform: Platform,
+  bank: Bank,
+  anchorId: string,
+  terms: ProgramTermsInput & { calendarCode?: string; timeZone?: string } = CNY_TERMS,
+) {
+  if (terms.calendarCode === undefined) await ensureCalendar(platform, bank, EVERY_DAY_CALENDAR);
   const created = await platform
     .http()
     .post('/v1/programs')
     .set(auth(bank.maker))
-    .send({ name: `Program ${unique()}`, anchorId, ...CNY_TERMS, ...terms });
+    .send({ name: `Program ${unique()}`, anchorId, calendarCode: EVERY_DAY_CALENDAR, ...CNY_TERMS, ...terms });
   if (created.status !== 201) throw new Error(`create program: ${created.status} ${JSON.stringify(created.body)}`);
   const approved = await platform.http().post(`/v1/programs/${created.body.id}/approve`).set(auth(bank.checker)).send({});
   if (approved.status !== 200) throw new Error(`approve program: ${approved.status} ${JSON.stringify(approved.body)}`);

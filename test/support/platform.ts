@@ -51,6 +51,8 @@ export class Platform {
       // Every test logs its users in from 127.0.0.1: the per-address limit is tested on its own platform.
       RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE: '1000000',
       DB_POOL_SIZE: '10',
+      // The tests run the end-of-day jobs themselves, for the dates they choose.
+      END_OF_DAY_TICK_SECONDS: '0',
       ...this.options.env,
     };
   }

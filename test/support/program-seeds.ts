@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Bank, CNY_TERMS, ProgramTermsInput } from './fixtures';
+import { defaultBusinessTimeZone } from '@scf/core';
+import { Bank, CNY_TERMS, EVERY_DAY_CALENDAR, ProgramTermsInput } from './fixtures';
 import { Platform } from './platform';
 import { verifyPayoutAccount } from './payout-fixtures';
 
@@ -10,19 +11,36 @@ import { verifyPayoutAccount } from './payout-fixtures';
 
 const unique = () => randomUUID().slice(0, 8);
 
-/** An ACTIVE program (maker proposed, checker approved), written directly. */
-export async function seedProgram(platform: Platform, bank: Bank, anchorId: string, terms: ProgramTermsInput = CNY_TERMS) {
+/**
+ * An ACTIVE program (maker proposed, checker approved), written directly. Its holiday calendar is
+ * the bank's EVERY_DAY_CALENDAR unless `calendarCode` names another of the bank's calendars; its
+ * business time zone the currency's default unless `terms.timeZone` names one.
+ */
+export async function seedProgram(
+  platform: Platform,
+  bank: Bank,
+  anchorId: string,
+  terms: ProgramTermsInput & { timeZone?: string } = CNY_TERMS,
+  calendarCode?: string,
+) {
   const t = { ...CNY_TERMS, ...terms };
+  if (calendarCode === undefined) {
+    await platform.sql(
+      `INSERT INTO calendars (bank_id, code, name, weekend_days) VALUES ($1, $2, 'Every day a business day', '{}') ON CONFLICT DO NOTHING`,
+      [bank.id, EVERY_DAY_CALENDAR],
+    );
+  }
   const [program] = await platform.sql<{ id: string }>(
     `INSERT INTO programs (bank_id, anchor_id, name, currency, limit_amount, valid_from, valid_to, base_rate, margin, advance_rate,
        fee_rate, day_count_basis, min_tenor_days, max_tenor_days, grace_days, penalty_rate, offer_validity_days,
-       auto_approval_threshold, status, created_by, approved_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'ACTIVE', $19, $20)
+       auto_approval_threshold, status, created_by, approved_by, time_zone, calendar_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'ACTIVE', $19, $20, $21, $22)
      RETURNING id`,
     [
       bank.id, anchorId, `Program ${unique()}`, t.currency, t.limitAmount, t.validFrom, t.validTo, t.baseRate, t.margin,
       t.advanceRate, t.feeRate, t.dayCountBasis, t.minTenorDays, t.maxTenorDays, t.graceDays, t.penaltyRate,
       t.offerValidityDays, t.autoApprovalThreshold, bank.maker.userId, bank.checker.userId,
+      terms.timeZone ?? defaultBusinessTimeZone(t.currency) ?? 'UTC', calendarCode ?? EVERY_DAY_CALENDAR,
     ],
   );
   return { id: program.id, currency: t.currency, terms: t };

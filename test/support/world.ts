@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { OrganisationType, Role } from '@scf/identity';
 import { Platform, waitFor } from './platform';
-import { addUser as addInvitedUser, auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, login, PASSWORD, Session } from './fixtures';
+import {
+  addUser as addInvitedUser, auth, CNY_TERMS, confirmedInvoice, createActiveProgram, createAnchor, createBank, enrolNewSupplier, EVERY_DAY_CALENDAR, login, PASSWORD, Session,
+} from './fixtures';
 
 /**
  * A "world": one bank, its anchor, an ACTIVE program with two enrolled suppliers, and every kind of
@@ -267,6 +269,8 @@ const WORLD_ROWS: Record<string, string> = {
   users: `t.organisation_id = ANY($1::uuid[])`,
   api_keys: `t.organisation_id = ANY($1::uuid[])`,
   credential_tokens: `t.user_id IN (SELECT id FROM users WHERE organisation_id = ANY($1::uuid[]))`,
+  calendars: `t.bank_id = ANY($1::uuid[])`,
+  calendar_holidays: `t.calendar_id IN (SELECT id FROM calendars WHERE bank_id = ANY($1::uuid[]))`,
   programs: `t.bank_id = ANY($1::uuid[]) OR t.anchor_id = ANY($1::uuid[])`,
   program_changes: `t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   enrolments: `t.supplier_id = ANY($1::uuid[]) OR t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
@@ -310,6 +314,7 @@ export const BUSINESS_TABLES = [
   'outbox',
   'outgoing_mail',
   'scheduled_runs',
+  'end_of_day_runs',
 ];
 
 export async function snapshotTables(platform: Platform, tables = BUSINESS_TABLES): Promise<Snapshot> {
@@ -522,6 +527,15 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     ],
   },
 
+  // A bank's calendars are addressed by its own codes: every bank reads and loads only its own.
+  'POST /v1/calendars': { kind: 'collection', owner: (w) => w.bank.operations, targets: () => [{ body: { code: `C${unique().toUpperCase()}`, name: 'Calendar' } }] },
+  'GET /v1/calendars': { kind: 'collection', owner: (w) => w.bank.operations, targets: () => [{}] },
+  'GET /v1/calendars/{code}': { kind: 'collection', owner: (w) => w.bank.operations, targets: () => [{ params: { code: EVERY_DAY_CALENDAR } }] },
+  'POST /v1/calendars/{code}/holidays': {
+    kind: 'collection',
+    owner: (w) => w.bank.operations,
+    targets: () => [{ params: { code: EVERY_DAY_CALENDAR }, body: { holidays: [{ date: '2031-01-01', name: 'New Year' }] } }],
+  },
   'POST /v1/programs': { kind: 'collection', owner: (w) => w.bank.maker, targets: (w, own = w) => [{ body: programBody(own.anchor.id) }] },
   'GET /v1/programs': {
     kind: 'collection',

@@ -6,4 +6,5 @@ export * from './day-count';
 export * from './pricing';
 export * from './allocation';
 export * from './limits';
+export * from './business-days';
 export * from './document-number';

@@ -14,6 +14,7 @@ import { PayoutAccounts1764300020000 } from './migrations/1764300020000-payout-a
 import { CreditControls1764300030000 } from './migrations/1764300030000-credit-controls';
 import { InvoiceNumberKey1764300040000 } from './migrations/1764300040000-invoice-number-key';
 import { Discharges1764300040010 } from './migrations/1764300040010-discharges';
+import { BusinessCalendars1764300050000 } from './migrations/1764300050000-business-calendars';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   CreditControls1764300030000,
   InvoiceNumberKey1764300040000,
   Discharges1764300040010,
+  BusinessCalendars1764300050000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@scf/config';
 import { dataSourceOptions } from './data-source-options';
 import { ClockService } from './clock.service';
+import { BusinessDaysService } from './business-days.service';
 
 @Global()
 @Module({
@@ -12,7 +13,7 @@ import { ClockService } from './clock.service';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.databaseUrl), autoLoadEntities: true }),
     }),
   ],
-  providers: [ClockService],
-  exports: [ClockService],
+  providers: [ClockService, BusinessDaysService],
+  exports: [ClockService, BusinessDaysService],
 })
 export class DatabaseModule {}

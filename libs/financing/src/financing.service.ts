@@ -2,18 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@scf/audit';
 import {
+  addDays,
   compareDates,
   conflict,
   DayCountBasis,
   Decimal,
   forbidden,
   invalid,
+  isBusinessDay,
   IsoDate,
   notFound,
   parseIsoDate,
   priceOffer,
+  valueDateFor,
 } from '@scf/core';
-import { ClockService } from '@scf/database';
+import { BusinessDaysService, ClockService } from '@scf/database';
 import { Actor, OrganisationType } from '@scf/identity';
 import { OffersService } from '@scf/offers';
 import { assertFinanceable, LimitsService } from '@scf/programs';
@@ -79,6 +82,7 @@ export class FinancingService {
     private readonly outbox: OutboxService,
     private readonly clock: ClockService,
     private readonly disbursements: DisbursementService,
+    private readonly businessDays: BusinessDaysService,
   ) {}
 
   /**
@@ -94,7 +98,7 @@ export class FinancingService {
       throw invalid('offer_count', `name 1 to ${MAX_OFFERS_PER_REQUEST} offers`, 'offerIds');
     }
     if (new Set(ids).size !== ids.length) throw invalid('offer_ids_not_unique', 'an offer is named twice', 'offerIds');
-    const businessDate = await this.clock.today();
+    const businessDate = await this.todayOfOffers(ids);
 
     return this.dataSource.transaction(async (manager) => {
       const { programId, enrolmentId } = await this.offers.acceptanceScope(manager, ids, actor.organisationId);
@@ -246,17 +250,14 @@ export class FinancingService {
    * the funded ones. Net proceeds ≤ 0 are never paid out (409; a CHECK constraint backs it up).
    */
   async fund(actor: Actor, id: string, requestedValueDate?: string): Promise<FinancingView> {
-    const today = await this.clock.today();
-    const valueDate: IsoDate = requestedValueDate === undefined ? today : parseIsoDate(requestedValueDate, 'valueDate');
-    if (compareDates(valueDate, today) < 0) {
-      throw invalid('value_date_in_past', `the value date must not be before the business date ${today}`, 'valueDate');
-    }
+    const requested = requestedValueDate === undefined ? undefined : parseIsoDate(requestedValueDate, 'valueDate');
 
     await this.dataSource.transaction(async (manager) => {
       const request = await this.lockVisible(manager, actor, id);
       if (request.status !== FinancingStatus.APPROVED) {
         throw conflict('financing_not_approved', `the financing request is ${request.status}; only an APPROVED one can be funded`);
       }
+      const valueDate = await this.fundingValueDate(manager, request.program_id, requested);
       await assertFinanceable(manager, request.program_id, request.enrolment_id, valueDate);
       const [program]: ProgramPricingRow[] = await manager.query(
         `SELECT base_rate, margin, fee_rate, day_count_basis, min_tenor_days, max_tenor_days FROM programs WHERE id = $1`,
@@ -343,17 +344,17 @@ export class FinancingService {
    * from the business date on leaves an item shorter than the program's minimum tenor (business
    * date past maturity − min tenor). Each is CANCELLED like a supplier's cancellation (limit
    * released, receivables open again) with its business event, in the caller's transaction.
-   * Returns how many lapsed; a second run for the date finds none.
+   * Per program, as the end of day runs. Returns how many lapsed; a second run for the date finds none.
    */
-  async lapseUnfundable(manager: EntityManager, businessDate: IsoDate): Promise<number> {
+  async lapseUnfundable(manager: EntityManager, programId: string, businessDate: IsoDate): Promise<number> {
     const requests: LockedRequest[] = await manager.query(
       `SELECT r.*, p.bank_id FROM financing_requests r JOIN programs p ON p.id = r.program_id
-        WHERE r.status = ANY($2::text[])
+        WHERE r.program_id = $4 AND r.status = ANY($2::text[])
           AND EXISTS (SELECT 1 FROM financing_items i
                        WHERE i.financing_request_id = r.id AND i.status = $3 AND i.maturity_date - p.min_tenor_days < $1::date)
         ORDER BY r.id
           FOR UPDATE OF r`,
-      [businessDate, UNFUNDED, FinancingItemStatus.LIVE],
+      [businessDate, UNFUNDED, FinancingItemStatus.LIVE, programId],
     );
     const reason = `lapsed on ${businessDate}: no value date is left within the program's minimum tenor`;
     for (const request of requests) {
@@ -373,6 +374,31 @@ export class FinancingService {
       })),
     );
     return requests.length;
+  }
+
+  /** The offers' program's today (offers of several programs are refused later, under lock). */
+  private async todayOfOffers(ids: string[]): Promise<IsoDate> {
+    const [offer]: { program_id: string }[] = await this.dataSource.query(`SELECT program_id FROM offers WHERE id = $1`, [ids[0]]);
+    return offer ? this.clock.todayOf(offer.program_id) : this.clock.today();
+  }
+
+  /**
+   * The value date of a disbursement: the requested one, which must be a business day of the
+   * program from its today on; otherwise today's value date in the program's calendar, the one
+   * its offers were priced for.
+   */
+  private async fundingValueDate(manager: EntityManager, programId: string, requested: IsoDate | undefined): Promise<IsoDate> {
+    const today = await this.clock.todayOf(programId, manager);
+    if (requested !== undefined && compareDates(requested, today) < 0) {
+      throw invalid('value_date_in_past', `the value date must not be before the business date ${today}`, 'valueDate');
+    }
+    const from = requested ?? today;
+    const calendar = await this.businessDays.calendarOf(programId, addDays(from, -31), addDays(from, 31), manager);
+    if (requested === undefined) return valueDateFor(today, calendar);
+    if (!isBusinessDay(requested, calendar)) {
+      throw invalid('value_date_not_business_day', `${requested} is not a business day of the program's calendar`, 'valueDate');
+    }
+    return requested;
   }
 
   async get(actor: Actor, id: string): Promise<FinancingView> {

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { addDays, Decimal, DomainError, IsoDate, priceOffer } from '@scf/core';
+import { addDays, BusinessCalendar, Decimal, DomainError, IsoDate, modifiedFollowing, priceOffer, valueDateFor } from '@scf/core';
+import { BusinessDaysService } from '@scf/database';
 
 /** Receivables read, priced and inserted per statement: bounds memory and the size of one transaction. */
 export const OFFER_CHUNK_SIZE = 5_000;
 
 /** effective_annual_cost is numeric(12,6); a cost beyond it means an offer no supplier should see. */
 const MAX_EFFECTIVE_COST = new Decimal('999999.999999');
+
+/**
+ * Modified following moves a date within its month, so by less than a month: receivables this much
+ * outside the tenor range by their due date can't fit it after adjustment and are not read at all.
+ */
+const ADJUSTMENT_SLACK_DAYS = 31;
 
 interface ProgramTerms {
   id: string;
@@ -20,6 +27,13 @@ interface ProgramTerms {
   max_tenor_days: number;
   offer_validity_days: number;
   pricing_version: number;
+}
+
+/** The terms, and the business days they are priced on. */
+interface PricingContext extends ProgramTerms {
+  calendar: BusinessCalendar;
+  /** The business date's value date: the first business day from today on. */
+  valueDate: IsoDate;
 }
 
 interface Candidate {
@@ -59,7 +73,10 @@ type Query = (sql: string, params: unknown[]) => Promise<any>;
  */
 @Injectable()
 export class OfferGenerator {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly businessDays: BusinessDaysService,
+  ) {}
 
   /**
    * Opens offers for the OPEN receivables of a program (only `receivableIds` when given) that have
@@ -104,7 +121,7 @@ export class OfferGenerator {
           // A failure surfaces at the await below; this only keeps Node from calling it unhandled meanwhile.
           nextRows.catch(() => undefined);
         }
-        const insert = insertAndCommit(runner, this.price(program, rows, businessDate));
+        const insert = insertAndCommit(runner, this.price(program, rows));
         insert.catch(() => undefined);
         inserting.push(insert);
         // At most two chunks in flight: memory and connections stay bounded.
@@ -132,7 +149,7 @@ export class OfferGenerator {
     for (;;) {
       const rows = await this.candidates(query, program, businessDate, receivableIds, afterId);
       if (rows.length === 0) return opened;
-      opened += await this.insert(query, program, this.price(program, rows, businessDate), businessDate);
+      opened += await this.insert(query, program, this.price(program, rows), businessDate);
       if (rows.length < OFFER_CHUNK_SIZE) return opened;
       afterId = rows[rows.length - 1].id;
     }
@@ -147,7 +164,8 @@ export class OfferGenerator {
    */
   async refresh(programId: string, businessDate: IsoDate): Promise<{ superseded: number; withdrawn: number; opened: number }> {
     const result = { superseded: 0, withdrawn: 0, opened: 0 };
-    if (!(await this.programTerms((sql, params) => this.dataSource.query(sql, params), programId, businessDate))) {
+    const program = await this.programTerms((sql, params) => this.dataSource.query(sql, params), programId, businessDate);
+    if (!program) {
       result.withdrawn = await this.closeInChunks(
         'WITHDRAWN',
         `SELECT o.id FROM offers o WHERE o.program_id = $1 AND o.status = 'OPEN'`,
@@ -155,7 +173,8 @@ export class OfferGenerator {
       );
       return result;
     }
-    // Keyset over the stale offers' ids: the offers opened meanwhile are current, never stale.
+    // Keyset over the stale offers' ids: the offers opened meanwhile are current, never stale. An
+    // offer is stale too when its value date is not today's, or its maturity became a holiday.
     let afterId = BEFORE_FIRST_ID;
     for (;;) {
       const chunk = await this.dataSource.transaction(async (manager) => {
@@ -163,15 +182,18 @@ export class OfferGenerator {
           `WITH stale AS (
              SELECT o.id FROM offers o
                JOIN programs p ON p.id = o.program_id
+               JOIN calendars c ON c.bank_id = p.bank_id AND c.code = p.calendar_code
                JOIN enrolments e ON e.id = o.enrolment_id
               WHERE o.program_id = $1 AND o.status = 'OPEN' AND o.id > $4::uuid
-                AND (o.pricing_version < p.pricing_version OR o.value_date < $2::date
-                     OR o.advance > LEAST(p.limit_amount - p.utilised, e.sub_limit - e.utilised))
+                AND (o.pricing_version < p.pricing_version OR o.value_date <> $2::date
+                     OR o.advance > LEAST(p.limit_amount - p.utilised, e.sub_limit - e.utilised)
+                     OR extract(isodow FROM o.maturity_date)::smallint = ANY(c.weekend_days)
+                     OR EXISTS (SELECT 1 FROM calendar_holidays h WHERE h.calendar_id = c.id AND h.holiday = o.maturity_date))
               ORDER BY o.id LIMIT $3
                 FOR UPDATE OF o SKIP LOCKED)
            UPDATE offers SET status = 'SUPERSEDED', closed_at = now() FROM stale WHERE offers.id = stale.id
            RETURNING offers.id, offers.receivable_id`,
-          [programId, businessDate, OFFER_CHUNK_SIZE, afterId],
+          [programId, program.valueDate, OFFER_CHUNK_SIZE, afterId],
         );
         const opened = await this.generate(programId, rows.map((row) => row.receivable_id), businessDate, manager);
         return { rows, opened };
@@ -202,14 +224,21 @@ export class OfferGenerator {
     }
   }
 
-  private async programTerms(query: Query, programId: string, businessDate: IsoDate): Promise<ProgramTerms | undefined> {
+  private async programTerms(query: Query, programId: string, businessDate: IsoDate): Promise<PricingContext | undefined> {
     const rows: ProgramTerms[] = await query(
       `SELECT id, currency, base_rate, margin, advance_rate, fee_rate, day_count_basis, min_tenor_days, max_tenor_days,
               offer_validity_days, pricing_version
          FROM programs WHERE id = $1 AND status = 'ACTIVE' AND $2::date BETWEEN valid_from AND valid_to`,
       [programId, businessDate],
     );
-    return rows[0];
+    if (!rows[0]) return undefined;
+    const calendar = await this.businessDays.calendarOf(
+      programId,
+      addDays(businessDate, -ADJUSTMENT_SLACK_DAYS),
+      addDays(businessDate, rows[0].max_tenor_days + 2 * ADJUSTMENT_SLACK_DAYS),
+      { query },
+    );
+    return { ...rows[0], calendar, valueDate: valueDateFor(businessDate, calendar) };
   }
 
   /**
@@ -226,7 +255,7 @@ export class OfferGenerator {
    * LOCKED), so no open offer appears on a receivable being financed, and generation never waits
    * on, or deadlocks with, an acceptance; the next run picks up any the acceptance gives back.
    */
-  private candidates(query: Query, program: ProgramTerms, businessDate: IsoDate, receivableIds: string[] | undefined, afterId: string): Promise<Candidate[]> {
+  private candidates(query: Query, program: PricingContext, businessDate: IsoDate, receivableIds: string[] | undefined, afterId: string): Promise<Candidate[]> {
     return query(
       `SELECT r.id, r.supplier_id, e.id AS enrolment_id, r.face_amount, r.due_date,
               LEAST(p.limit_amount - p.utilised, e.sub_limit - e.utilised) AS available
@@ -237,24 +266,27 @@ export class OfferGenerator {
           AND ($3::uuid[] IS NULL OR r.id = ANY($3::uuid[]))
           AND p.status = 'ACTIVE' AND $4::date BETWEEN p.valid_from AND p.valid_to
           AND e.status = 'APPROVED'
-          AND r.due_date - $4::date BETWEEN p.min_tenor_days AND p.max_tenor_days
+          AND r.due_date - $4::date BETWEEN p.min_tenor_days - $6 AND p.max_tenor_days + $6
           AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.receivable_id = r.id AND o.status = 'OPEN' AND o.receivable_id > $2::uuid)
           AND NOT EXISTS (SELECT 1 FROM discharges d WHERE d.receivable_id = r.id AND d.status = 'PENDING')
         ORDER BY r.id
         LIMIT $5
           FOR SHARE OF r SKIP LOCKED`,
-      [program.id, afterId, receivableIds ?? null, businessDate, OFFER_CHUNK_SIZE],
+      [program.id, afterId, receivableIds ?? null, businessDate, OFFER_CHUNK_SIZE, ADJUSTMENT_SLACK_DAYS],
     );
   }
 
-  private price(program: ProgramTerms, rows: Candidate[], businessDate: IsoDate): PricedChunk {
+  /** Value date and maturity are adjusted to business days first; the pricing itself is domain.md's, unchanged. */
+  private price(program: PricingContext, rows: Candidate[]): PricedChunk {
     const chunk: PricedChunk = {
       receivableIds: [], enrolmentIds: [], supplierIds: [], faces: [], advances: [], discounts: [], fees: [],
       netProceeds: [], effectiveCosts: [], tenors: [], maturities: [],
     };
     for (const row of rows) {
       let pricing;
+      let maturityDate: IsoDate;
       try {
+        maturityDate = modifiedFollowing(row.due_date, program.calendar);
         pricing = priceOffer({
           face: row.face_amount,
           currency: program.currency,
@@ -262,8 +294,8 @@ export class OfferGenerator {
           baseRate: program.base_rate,
           margin: program.margin,
           feeRate: program.fee_rate,
-          valueDate: businessDate,
-          maturityDate: row.due_date,
+          valueDate: program.valueDate,
+          maturityDate,
           basis: Number(program.day_count_basis) as 360 | 365,
           minTenorDays: program.min_tenor_days,
           maxTenorDays: program.max_tenor_days,
@@ -286,7 +318,7 @@ export class OfferGenerator {
       chunk.netProceeds.push(pricing.netProceeds.toString());
       chunk.effectiveCosts.push(cost.toString());
       chunk.tenors.push(pricing.tenorDays);
-      chunk.maturities.push(row.due_date);
+      chunk.maturities.push(maturityDate);
     }
     return chunk;
   }
@@ -297,7 +329,7 @@ export class OfferGenerator {
    * the enrolments APPROVED, key-share locking them: a suspension or term change committing
    * meanwhile is waited for and then seen, so no offer opens after the suspension withdrew them.
    */
-  private async insert(query: Query, program: ProgramTerms, chunk: PricedChunk, businessDate: IsoDate): Promise<number> {
+  private async insert(query: Query, program: PricingContext, chunk: PricedChunk, businessDate: IsoDate): Promise<number> {
     if (chunk.receivableIds.length === 0) return 0;
     const annualRate = new Decimal(program.base_rate).plus(program.margin).toString();
     const rows: { opened: string }[] = await query(
@@ -325,7 +357,7 @@ export class OfferGenerator {
       [
         chunk.receivableIds, chunk.enrolmentIds, chunk.supplierIds, chunk.faces, chunk.advances, chunk.discounts, chunk.fees,
         chunk.netProceeds, chunk.effectiveCosts, chunk.tenors, chunk.maturities,
-        program.id, program.currency, annualRate, businessDate, addDays(businessDate, program.offer_validity_days), program.pricing_version,
+        program.id, program.currency, annualRate, program.valueDate, addDays(businessDate, program.offer_validity_days), program.pricing_version,
       ],
     );
     return Number(rows[0].opened);

@@ -11,3 +11,4 @@ export * from './limits.service';
 export * from './financeability';
 export * from './programs.service';
 export * from './enrolments.service';
+export * from './calendars.service';

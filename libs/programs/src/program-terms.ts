@@ -1,4 +1,8 @@
-import { compareDates, invalid, parseAmount, parseCurrency, parseDayCountBasis, parseIsoDate, parseRate } from '@scf/core';
+import {
+  compareDates, defaultBusinessTimeZone, defaultCalendarCode, invalid, parseAmount, parseCurrency, parseDayCountBasis, parseIsoDate, parseRate,
+  parseTimeZone,
+} from '@scf/core';
+import { parseCalendarCode } from './calendars.service';
 import { ProgramTerms } from './program-change.entity';
 
 /** What a maker submits to create a program (decimal strings for money and rates). */
@@ -20,9 +24,19 @@ export interface NewProgram {
   penaltyRate: string;
   offerValidityDays: number;
   autoApprovalThreshold: string;
+  /** IANA zone of the program's business date; the currency's financial centre when omitted. */
+  timeZone?: string;
+  /** One of the bank's holiday calendars; the currency's country calendar when omitted. */
+  calendarCode?: string;
 }
 
-export type ParsedProgram = Omit<NewProgram, 'dayCountBasis'> & { dayCountBasis: 360 | 365 };
+export type ParsedProgram = Omit<NewProgram, 'dayCountBasis' | 'timeZone' | 'calendarCode'> & {
+  dayCountBasis: 360 | 365;
+  timeZone: string;
+  calendarCode: string;
+  /** Whether the maker named the calendar, or it is the currency's default. */
+  calendarNamed: boolean;
+};
 
 const PRICING_FIELDS = ['baseRate', 'margin', 'advanceRate', 'feeRate', 'penaltyRate'] as const;
 export const TERM_FIELDS: (keyof ProgramTerms)[] = ['limitAmount', ...PRICING_FIELDS, 'autoApprovalThreshold', 'validTo'];
@@ -55,9 +69,16 @@ export function parseNewProgram(input: NewProgram): ParsedProgram {
   if (input.maxTenorDays < input.minTenorDays) {
     throw invalid('tenor_invalid', 'maxTenorDays must not be less than minTenorDays', 'maxTenorDays');
   }
+  const timeZone = input.timeZone ?? defaultBusinessTimeZone(currency);
+  if (timeZone === undefined) {
+    throw invalid('time_zone_required', `name the business time zone of a ${currency} program, e.g. 'Asia/Shanghai'`, 'timeZone');
+  }
   return {
     ...input,
     currency,
+    timeZone: parseTimeZone(timeZone),
+    calendarCode: input.calendarCode === undefined ? defaultCalendarCode(currency) : parseCalendarCode(input.calendarCode),
+    calendarNamed: input.calendarCode !== undefined,
     limitAmount: limitAmount(input.limitAmount, currency),
     autoApprovalThreshold: threshold(input.autoApprovalThreshold, currency),
     baseRate: rate(input.baseRate, 'baseRate'),

@@ -31,6 +31,10 @@ export class Program {
   @Column({ type: 'numeric' }) penaltyRate: string;
   @Column({ type: 'integer' }) offerValidityDays: number;
   @Column({ type: 'numeric' }) autoApprovalThreshold: string;
+  /** IANA zone whose date is the program's business date ("today"). */
+  @Column({ type: 'text' }) timeZone: string;
+  /** One of the bank's holiday calendars (calendars.code). */
+  @Column({ type: 'text' }) calendarCode: string;
   @Column({ type: 'text' }) status: ProgramStatus;
   @Column({ type: 'integer' }) pricingVersion: number;
   @Column({ type: 'uuid' }) createdBy: string;

@@ -8,10 +8,11 @@ import { ProgramChange } from './program-change.entity';
 import { LimitsService } from './limits.service';
 import { ProgramsService } from './programs.service';
 import { EnrolmentsService } from './enrolments.service';
+import { CalendarsService } from './calendars.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Program, ProgramChange, Enrolment, EnrolmentChange]), IdentityModule],
-  providers: [LimitsService, ProgramsService, EnrolmentsService],
-  exports: [TypeOrmModule, LimitsService, ProgramsService, EnrolmentsService],
+  providers: [LimitsService, ProgramsService, EnrolmentsService, CalendarsService],
+  exports: [TypeOrmModule, LimitsService, ProgramsService, EnrolmentsService, CalendarsService],
 })
 export class ProgramsModule {}

@@ -14,6 +14,7 @@ import { actorRef, assertNotProposer, isCheckViolation, PageWindow } from './mak
 import { withdrawOpenOffers } from './financeability';
 import { programView, SupplierUtilisationView, UtilisationView } from './views';
 import { EnrolmentStatus } from './enrolment.entity';
+import { CalendarsService } from './calendars.service';
 
 export interface ProgramFilter {
   status?: ProgramStatus;
@@ -57,6 +58,7 @@ export class ProgramsService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clock: ClockService,
+    private readonly calendars: CalendarsService,
   ) {}
 
   /**
@@ -75,9 +77,10 @@ export class ProgramsService {
 
   /** A bank maker drafts a program for an anchor; a checker must approve it before it finances anything. */
   async create(actor: Actor, input: NewProgram): Promise<Program> {
-    const terms = parseNewProgram(input);
+    const { calendarNamed, ...terms } = parseNewProgram(input);
     return this.dataSource.transaction(async (manager) => {
       await this.assertKnownAnchor(manager, actor, terms.anchorId);
+      await this.calendars.forNewProgram(manager, actor, terms.calendarCode, calendarNamed);
       const { id } = await manager.save(
         manager.create(Program, {
           ...terms,
@@ -174,7 +177,7 @@ export class ProgramsService {
     if (program.status !== ProgramStatus.ACTIVE) {
       throw conflict('program_not_active', `the program is ${program.status.toLowerCase()}: it finances nothing new`);
     }
-    const on = options.on ?? (await this.clock.today());
+    const on = options.on ?? (await this.clock.todayIn(program.timeZone));
     if (compareDates(on, program.validFrom) < 0) throw conflict('program_not_yet_valid', `the program is valid from ${program.validFrom}`);
     if (compareDates(on, program.validTo) > 0) throw conflict('program_expired', `the program was valid until ${program.validTo}`);
     return program;

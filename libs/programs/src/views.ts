@@ -27,6 +27,8 @@ export interface ProgramView {
   penaltyRate: string;
   offerValidityDays: number;
   autoApprovalThreshold: string;
+  timeZone: string;
+  calendarCode: string;
   status: ProgramStatus;
   pricingVersion: number;
   createdBy: string;
@@ -59,6 +61,8 @@ export function programView(p: Program): ProgramView {
     penaltyRate: formatRate(p.penaltyRate),
     offerValidityDays: p.offerValidityDays,
     autoApprovalThreshold: money(p.autoApprovalThreshold),
+    timeZone: p.timeZone,
+    calendarCode: p.calendarCode,
     status: p.status,
     pricingVersion: p.pricingVersion,
     createdBy: p.createdBy,

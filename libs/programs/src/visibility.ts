@@ -59,7 +59,7 @@ export const FIELD_VISIBILITY = {
     SUPPLIER: 'all',
     BANK: 'all',
     ANCHOR: [
-      'id', 'name', 'bankId', 'anchorId', 'currency', 'utilised', 'available', 'validFrom', 'dayCountBasis', 'minTenorDays',
+      'id', 'name', 'bankId', 'anchorId', 'currency', 'timeZone', 'calendarCode', 'utilised', 'available', 'validFrom', 'dayCountBasis', 'minTenorDays',
       'maxTenorDays', 'graceDays', 'offerValidityDays', 'status', 'reason', 'createdBy', 'approvedBy', 'createdAt', 'updatedAt',
       ...PROGRAM_TERMS,
     ],

@@ -12,9 +12,9 @@ export const JOBS = {
   GENERATE_OFFERS: 'offers.generate',
   /** Pricing or limits of a program changed: supersede its open offers and price them again. */
   REPRICE_PROGRAM: 'offers.reprice-program',
-  /** Daily: expire stale offers, re-price those whose value date has moved. */
+  /** Each program's end of day: expire stale offers, re-price those whose value date has moved. */
   DAILY_OFFERS: 'scheduled.daily-offers',
-  /** Daily: mark financings overdue after maturity + grace and accrue penalty interest. */
+  /** Each program's end of day: mark financings overdue after maturity + grace and accrue penalty interest. */
   DAILY_FINANCING: 'scheduled.daily-financing',
   /** Daily: drop expired idempotency keys and outbox rows relayed long ago. */
   HOUSEKEEPING: 'scheduled.housekeeping',
@@ -30,7 +30,10 @@ export interface RepriceProgramJob {
   pricingVersion: number;
 }
 export interface DailyJob {
-  /** The business date to run for; the worker's clock when omitted. */
+  /**
+   * The business date to run every program for (a backfill, a test); when omitted, each program
+   * whose business day has ended runs for today in its own time zone.
+   */
   businessDate?: string;
 }
 
@@ -59,8 +62,11 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 };
 
 /** Daily schedules (UTC). Job schedulers are upserted, so several workers register them safely. */
-export const DAILY_SCHEDULES: { job: JobName; pattern: string }[] = [
-  { job: JOBS.DAILY_OFFERS, pattern: '5 0 * * *' },
-  { job: JOBS.DAILY_FINANCING, pattern: '15 0 * * *' },
-  { job: JOBS.HOUSEKEEPING, pattern: '45 3 * * *' },
-];
+export const DAILY_SCHEDULES: { job: JobName; pattern: string }[] = [{ job: JOBS.HOUSEKEEPING, pattern: '45 3 * * *' }];
+
+/**
+ * Jobs run at each program's local end of day. Programs live in many time zones, so the worker
+ * ticks every END_OF_DAY_TICK_SECONDS and each run takes the programs whose local date has moved
+ * past the last one recorded for them (end_of_day_runs): exactly once per program and local day.
+ */
+export const END_OF_DAY_JOBS: JobName[] = [JOBS.DAILY_OFFERS, JOBS.DAILY_FINANCING];

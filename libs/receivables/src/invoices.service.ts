@@ -173,7 +173,7 @@ export class InvoicesService implements OnModuleInit {
   ) {}
 
   async submit(actor: Actor, programId: string, input: InvoiceInput): Promise<InvoiceView> {
-    const program = await programOfSupplier(this.dataSource.manager, actor, programId, await this.clock.today());
+    const program = await programOfSupplier(this.dataSource.manager, actor, programId, await this.clock.todayOf(programId));
     const checked = checkInvoice(input, program.currency);
     if (!checked.value) throw invalidRow(checked.violations);
     const [{ id }] = await this.insertSubmitted(actor, program, [checked.value]);
@@ -182,7 +182,7 @@ export class InvoicesService implements OnModuleInit {
 
   /** Up to MAX_BATCH_ROWS invoices of the actor's supplier into one program, all or none. */
   async submitMany(actor: Actor, programId: string, rows: unknown[]): Promise<SubmittedInvoice[]> {
-    const program = await programOfSupplier(this.dataSource.manager, actor, programId, await this.clock.today());
+    const program = await programOfSupplier(this.dataSource.manager, actor, programId, await this.clock.todayOf(programId));
     assertBatchSize(rows, 'invoices');
     const checked = rows.map((row, index) => checkInvoice(row, program.currency, `invoices[${index}]`));
     const violations = checked.map((row) => [...row.violations]);
@@ -200,7 +200,7 @@ export class InvoicesService implements OnModuleInit {
    * become receivables with offers to follow.
    */
   async uploadPayables(actor: Actor, programId: string, rows: unknown[]): Promise<UploadedPayable[]> {
-    const program = await programOfAnchor(this.dataSource.manager, actor, programId, await this.clock.today());
+    const program = await programOfAnchor(this.dataSource.manager, actor, programId, await this.clock.todayOf(programId));
     assertBatchSize(rows, 'payables');
     const checked = rows.map((row, index) => checkPayable(row, program.currency, `payables[${index}]`));
     const violations = checked.map((row) => [...row.violations]);

@@ -24,6 +24,16 @@ export class CreateProgramDto {
   @RateField('annual penalty rate on overdue advances', '0.18') penaltyRate: string;
   @ApiProperty({ minimum: 1, maximum: 365, example: 3 }) @IsInt() @Min(1) @Max(365) offerValidityDays: number;
   @AmountField('a supplier\'s financing is approved without a checker while its advances auto-approved on the business date stay within this amount (a daily cap per supplier, so split requests add up); "0" to check all', '1000000.00') autoApprovalThreshold: string;
+  @ApiPropertyOptional({
+    example: 'Asia/Shanghai',
+    description: 'IANA zone whose date is the program\'s business date; default: the currency\'s financial centre (CNY: Asia/Shanghai). Currencies without a default must name it.',
+  })
+  @IsOptional() @IsString() @Length(1, 64) timeZone?: string;
+  @ApiPropertyOptional({
+    example: 'CN',
+    description: 'one of your bank\'s holiday calendars (GET /v1/calendars); default: the currency\'s country (CNY: CN), created with Saturday and Sunday as weekend if missing',
+  })
+  @IsOptional() @IsString() @Length(1, 16) calendarCode?: string;
 }
 
 export class ProposeProgramChangeDto implements ProgramTerms {
@@ -74,6 +84,8 @@ export class ProgramDto implements ProgramView {
   @ApiProperty({ example: '0.18' }) penaltyRate: string;
   @ApiProperty() offerValidityDays: number;
   @ApiProperty({ example: '1000000.00', description: 'daily cap per supplier on auto-approved advances' }) autoApprovalThreshold: string;
+  @ApiProperty({ example: 'Asia/Shanghai', description: 'its business date is the date in this zone' }) timeZone: string;
+  @ApiProperty({ example: 'CN', description: 'its holiday calendar: value dates and maturities on non-business days move by modified following' }) calendarCode: string;
   @ApiProperty({ enum: ProgramStatus }) status: ProgramStatus;
   @ApiProperty({ description: 'incremented by every applied pricing change; offers carry the version they were priced at' }) pricingVersion: number;
   @ApiProperty({ format: 'uuid', description: 'the maker' }) createdBy: string;

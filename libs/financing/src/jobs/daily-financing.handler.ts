@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@scf/audit';
 import { DayCountBasis, IsoDate, parseIsoDate } from '@scf/core';
-import { ClockService } from '@scf/database';
+import { BusinessDaysService } from '@scf/database';
 import { JOBS, JobHandler, JobPayloads } from '@scf/queue';
 import { FinancingService } from '../financing.service';
 import { penaltyAsOf } from '../penalty';
@@ -10,7 +10,9 @@ import { penaltyAsOf } from '../penalty';
 const ACCRUAL_BATCH = 1000;
 
 export interface DailyFinancingResult {
-  businessDate: IsoDate;
+  /** The date every program ran for when the job named one; otherwise each program's own. */
+  businessDate?: IsoDate;
+  programs: number;
   requestsOverdue: number;
   requestsLapsed: number;
   itemsAccrued: number;
@@ -28,7 +30,8 @@ interface OverdueItemRow {
 }
 
 /**
- * End of day for financing, for one business date: funded items past maturity + grace become
+ * End of day for financing, per program for the business date it has reached (see
+ * BusinessDaysService.dueForEndOfDay), each program in its own transaction: funded items past maturity + grace become
  * OVERDUE (with their request and receivable), penalty interest is recomputed from scratch as of
  * that date (see penaltyAsOf for the convention), unfunded requests that can no longer be funded
  * lapse (FinancingService.lapseUnfundable), and programs past their validity expire.
@@ -41,35 +44,37 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly clock: ClockService,
+    private readonly businessDays: BusinessDaysService,
     private readonly audit: AuditService,
     private readonly financing: FinancingService,
   ) {}
 
   async handle(data: JobPayloads[typeof JOBS.DAILY_FINANCING]): Promise<DailyFinancingResult> {
-    const businessDate = data.businessDate === undefined ? await this.clock.today() : parseIsoDate(data.businessDate, 'businessDate');
-    return this.dataSource.transaction(async (manager) => {
-      const requestsOverdue = await this.markOverdue(manager, businessDate);
-      const itemsAccrued = await this.accruePenalties(manager, businessDate);
-      const requestsLapsed = await this.financing.lapseUnfundable(manager, businessDate);
-      const programsExpired = await this.expirePrograms(manager, businessDate);
-      await manager.query(
-        `INSERT INTO scheduled_runs (job_name, business_date) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-        [this.job, businessDate],
-      );
-      return { businessDate, requestsOverdue, requestsLapsed, itemsAccrued, programsExpired };
-    });
+    const date = data.businessDate === undefined ? undefined : parseIsoDate(data.businessDate, 'businessDate');
+    const result: DailyFinancingResult = { businessDate: date, programs: 0, requestsOverdue: 0, requestsLapsed: 0, itemsAccrued: 0, programsExpired: 0 };
+    for (const { programId, businessDate } of await this.businessDays.dueForEndOfDay(this.job, date)) {
+      await this.dataSource.transaction(async (manager) => {
+        // Claimed first: a concurrent run for the same program and date waits here, then skips it.
+        if (!(await this.businessDays.recordEndOfDay(manager, this.job, programId, businessDate))) return;
+        result.programs += 1;
+        result.requestsOverdue += await this.markOverdue(manager, programId, businessDate);
+        result.itemsAccrued += await this.accruePenalties(manager, programId, businessDate);
+        result.requestsLapsed += await this.financing.lapseUnfundable(manager, programId, businessDate);
+        result.programsExpired += await this.expirePrograms(manager, programId, businessDate);
+      });
+    }
+    return result;
   }
 
   /** Returns how many requests became overdue; each gets a business event. */
-  private async markOverdue(manager: EntityManager, businessDate: IsoDate): Promise<number> {
+  private async markOverdue(manager: EntityManager, programId: string, businessDate: IsoDate): Promise<number> {
     const [requests]: [{ id: string; program_id: string }[], number] = await manager.query(
       `WITH overdue_items AS (
          UPDATE financing_items i SET status = 'OVERDUE'
            FROM financing_requests r, programs p
           WHERE r.id = i.financing_request_id AND p.id = r.program_id
             AND i.status = 'LIVE' AND r.status IN ('FUNDED','OVERDUE')
-            AND i.maturity_date + p.grace_days < $1::date
+            AND i.maturity_date + p.grace_days < $1::date AND r.program_id = $2
          RETURNING i.receivable_id, i.financing_request_id),
        overdue_receivables AS (
          UPDATE receivables SET status = 'OVERDUE'
@@ -77,7 +82,7 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
        UPDATE financing_requests SET status = 'OVERDUE'
         WHERE id IN (SELECT financing_request_id FROM overdue_items) AND status = 'FUNDED'
        RETURNING id, program_id`,
-      [businessDate],
+      [businessDate, programId],
     );
     await this.audit.record(
       manager,
@@ -95,7 +100,7 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
   }
 
   /** Penalty as of the business date for every overdue item, in batches, priced by libs/core. */
-  private async accruePenalties(manager: EntityManager, businessDate: IsoDate): Promise<number> {
+  private async accruePenalties(manager: EntityManager, programId: string, businessDate: IsoDate): Promise<number> {
     let accrued = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
@@ -105,8 +110,9 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
            JOIN financing_requests r ON r.id = i.financing_request_id
            JOIN programs p ON p.id = r.program_id
           WHERE i.status = 'OVERDUE' AND (i.penalty_accrued_to IS NULL OR i.penalty_accrued_to <= $1::date) AND i.id > $2
+            AND r.program_id = $4
           ORDER BY i.id LIMIT $3`,
-        [businessDate, after, ACCRUAL_BATCH],
+        [businessDate, after, ACCRUAL_BATCH, programId],
       );
       if (items.length === 0) return accrued;
       const penalties = items.map(
@@ -135,10 +141,10 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
   }
 
   /** A program is valid through its valid_to date; the day after, it finances nothing new. */
-  private async expirePrograms(manager: EntityManager, businessDate: IsoDate): Promise<number> {
+  private async expirePrograms(manager: EntityManager, programId: string, businessDate: IsoDate): Promise<number> {
     const [programs]: [{ id: string }[], number] = await manager.query(
-      `UPDATE programs SET status = 'EXPIRED', updated_at = now() WHERE status = 'ACTIVE' AND valid_to < $1::date RETURNING id`,
-      [businessDate],
+      `UPDATE programs SET status = 'EXPIRED', updated_at = now() WHERE id = $2 AND status = 'ACTIVE' AND valid_to < $1::date RETURNING id`,
+      [businessDate, programId],
     );
     await this.audit.record(
       manager,

@@ -1,14 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { parseIsoDate } from '@scf/core';
-import { ClockService } from '@scf/database';
+import { BusinessDaysService } from '@scf/database';
 import { JOBS, JobHandler, JobPayloads } from '@scf/queue';
 import { OfferGenerator } from '../offer-generator';
 
 /**
- * Once per business date: expires stale offers, withdraws those that can no longer be financed,
- * re-prices the rest for the new value date and opens offers wherever one is missing. Every step
- * is idempotent, so a crash mid-run simply reruns; completion is recorded last.
+ * At each program's end of day, for the business date it has reached: expires stale offers,
+ * withdraws those that can no longer be financed, re-prices the rest for the new value date and
+ * opens offers wherever one is missing. Every step is idempotent, so a crash mid-run simply reruns
+ * the program; its completion is recorded last.
  */
 @Injectable()
 export class DailyOffersHandler implements JobHandler<typeof JOBS.DAILY_OFFERS> {
@@ -18,48 +19,36 @@ export class DailyOffersHandler implements JobHandler<typeof JOBS.DAILY_OFFERS> 
   constructor(
     private readonly dataSource: DataSource,
     private readonly generator: OfferGenerator,
-    private readonly clock: ClockService,
+    private readonly businessDays: BusinessDaysService,
   ) {}
 
   async handle(data: JobPayloads[typeof JOBS.DAILY_OFFERS]) {
-    const businessDate = data.businessDate ? parseIsoDate(data.businessDate, 'businessDate') : await this.clock.today();
-    const done = await this.dataSource.query(`SELECT 1 FROM scheduled_runs WHERE job_name = $1 AND business_date = $2`, [
-      this.job,
-      businessDate,
-    ]);
-    if (done.length) return { businessDate, skipped: true };
+    const businessDate = data.businessDate === undefined ? undefined : parseIsoDate(data.businessDate, 'businessDate');
+    const due = await this.businessDays.dueForEndOfDay(this.job, businessDate);
+    if (due.length === 0) return { businessDate, skipped: true };
 
-    const expired = await this.generator.closeInChunks(
-      'EXPIRED',
-      `SELECT o.id FROM offers o WHERE o.status = 'OPEN' AND o.expires_on < $1::date`,
-      [businessDate],
-    );
-    const withdrawn = await this.generator.closeInChunks(
-      'WITHDRAWN',
-      `SELECT o.id FROM offers o
-         JOIN receivables r ON r.id = o.receivable_id
-         JOIN enrolments e ON e.id = o.enrolment_id
-        WHERE o.status = 'OPEN' AND (r.status <> 'OPEN' OR e.status <> 'APPROVED')`,
-      [],
-    );
-    const programs: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM programs WHERE status = 'ACTIVE' AND $1::date BETWEEN valid_from AND valid_to
-       UNION SELECT DISTINCT program_id FROM offers WHERE status = 'OPEN'
-       ORDER BY id`,
-      [businessDate],
-    );
-    const totals = { businessDate, expired, withdrawn, superseded: 0, opened: 0 };
-    for (const { id } of programs) {
-      const result = await this.generator.refresh(id, businessDate);
+    const totals = { businessDate, programs: due.length, expired: 0, withdrawn: 0, superseded: 0, opened: 0 };
+    for (const program of due) {
+      totals.expired += await this.generator.closeInChunks(
+        'EXPIRED',
+        `SELECT o.id FROM offers o WHERE o.program_id = $1 AND o.status = 'OPEN' AND o.expires_on < $2::date`,
+        [program.programId, program.businessDate],
+      );
+      totals.withdrawn += await this.generator.closeInChunks(
+        'WITHDRAWN',
+        `SELECT o.id FROM offers o
+           JOIN receivables r ON r.id = o.receivable_id
+           JOIN enrolments e ON e.id = o.enrolment_id
+          WHERE o.program_id = $1 AND o.status = 'OPEN' AND (r.status <> 'OPEN' OR e.status <> 'APPROVED')`,
+        [program.programId],
+      );
+      const result = await this.generator.refresh(program.programId, program.businessDate);
       totals.withdrawn += result.withdrawn;
       totals.superseded += result.superseded;
       totals.opened += result.opened;
+      await this.businessDays.recordEndOfDay(this.dataSource.manager, this.job, program.programId, program.businessDate);
     }
-    await this.dataSource.query(
-      `INSERT INTO scheduled_runs (job_name, business_date) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [this.job, businessDate],
-    );
-    this.logger.log(`offers for ${businessDate}: ${JSON.stringify(totals)}`);
+    this.logger.log(`offers end of day: ${JSON.stringify(totals)}`);
     return totals;
   }
 }

@@ -14,6 +14,6 @@ export class GenerateOffersHandler implements JobHandler<typeof JOBS.GENERATE_OF
   ) {}
 
   async handle({ programId, receivableIds }: JobPayloads[typeof JOBS.GENERATE_OFFERS]): Promise<{ opened: number }> {
-    return { opened: await this.generator.generate(programId, receivableIds, await this.clock.today()) };
+    return { opened: await this.generator.generate(programId, receivableIds, await this.clock.todayOf(programId)) };
   }
 }

@@ -17,6 +17,6 @@ export class RepriceProgramHandler implements JobHandler<typeof JOBS.REPRICE_PRO
   ) {}
 
   async handle({ programId }: JobPayloads[typeof JOBS.REPRICE_PROGRAM]) {
-    return this.generator.refresh(programId, await this.clock.today());
+    return this.generator.refresh(programId, await this.clock.todayOf(programId));
   }
 }
