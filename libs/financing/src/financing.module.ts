@@ -8,11 +8,13 @@ import { Payment } from './payment.entity';
 import { FinancingService } from './financing.service';
 import { PaymentsService } from './payments.service';
 import { PortfolioService } from './portfolio.service';
+import { StatementsService } from './statements.service';
+import { PenaltyWaiversService } from './penalty-waivers.service';
 import { DailyFinancingHandler } from './jobs/daily-financing.handler';
 
 @Module({
   imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment]), ProgramsModule, OffersModule],
-  providers: [FinancingService, PaymentsService, PortfolioService, DailyFinancingHandler],
-  exports: [TypeOrmModule, FinancingService, PaymentsService, PortfolioService, DailyFinancingHandler],
+  providers: [FinancingService, PaymentsService, PortfolioService, StatementsService, PenaltyWaiversService, DailyFinancingHandler],
+  exports: [TypeOrmModule, FinancingService, PaymentsService, PortfolioService, StatementsService, PenaltyWaiversService, DailyFinancingHandler],
 })
 export class FinancingModule {}
