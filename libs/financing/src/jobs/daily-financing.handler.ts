@@ -86,11 +86,11 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
    */
   private async closeProgramDay(manager: EntityManager, programId: string, businessDate: IsoDate) {
     await lockProgramForServicing(manager, programId);
-    const [, marked] = await manager.query(
-      `INSERT INTO end_of_day_progress (job_name, business_date, program_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+    const marked: unknown[] = await manager.query(
+      `INSERT INTO end_of_day_progress (job_name, business_date, program_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING program_id`,
       [this.job, businessDate, programId],
     );
-    if (marked !== 1) return undefined;
+    if (marked.length === 0) return undefined;
     const requestsOverdue = await this.markOverdue(manager, programId, businessDate);
     const itemsAccrued = await this.bookPenalties(manager, programId, businessDate);
     return { requestsOverdue, itemsAccrued };
