@@ -18,8 +18,8 @@ import { ClockService } from '@scf/database';
 import { Actor, hasRole, Role } from '@scf/identity';
 import { OffersService } from '@scf/offers';
 import { LimitsService } from '@scf/programs';
-import { allocateRepayment } from './repayment';
-import { lockEnrolmentOfFinancing, lockProgramForServicing } from './servicing-locks';
+import { allocateRepayment, RepaymentAllocation } from './repayment';
+import { lockEnrolmentsOfFinancings, lockProgramForServicing } from './servicing-locks';
 import { PaymentRow, PAYMENT_COLUMNS, PaymentView, paymentView } from './payment.views';
 
 export interface PaymentInput {
@@ -66,17 +66,116 @@ interface FinancingRow {
   request_status: string;
   enrolment_id: string;
   value_date: string;
+  receivable_id: string;
   receivable_status: ReceivableRow['status'];
+  program_id: string;
 }
+
+const FINANCING_SELECT = `
+  SELECT i.id AS item_id, i.status AS item_status, i.face_amount, i.advance, i.principal_paid, i.penalty_accrued, i.penalty_paid,
+         i.penalty_waived, i.reserve_released, r.id AS financing_request_id, r.status AS request_status, r.enrolment_id, r.program_id,
+         to_char(r.value_date, 'YYYY-MM-DD') AS value_date, rc.id AS receivable_id, rc.status AS receivable_status
+    FROM financing_items i
+    JOIN financing_requests r ON r.id = i.financing_request_id
+    JOIN receivables rc ON rc.id = i.receivable_id`;
 
 interface Recorded {
   payment: PaymentView;
   event: BusinessEvent;
 }
 
-interface RunContext {
-  runId: string;
-  lineNo: number;
+/** One repayment to apply; `field` names its input fields in errors (`paidOn`, `lines[3].paidOn`). */
+interface Repayment {
+  receivable: ReceivableRow;
+  amount: string;
+  paidOn: IsoDate;
+  field: (name: string) => string;
+}
+
+/** A financing's balances while a batch of repayments is allocated against them. */
+interface Balance {
+  itemId: string;
+  requestId: string;
+  programId: string;
+  enrolmentId: string;
+  valueDate: IsoDate;
+  face: Decimal;
+  advance: Decimal;
+  principalPaid: Decimal;
+  penaltyAccrued: Decimal;
+  penaltyPaid: Decimal;
+  penaltyWaived: Decimal;
+  reserveReleased: Decimal;
+  itemStatus: string;
+  requestStatus: string;
+  receivableStatus: string;
+  touched: boolean;
+}
+
+interface AllocatedLine {
+  line: Repayment;
+  balance: Balance;
+  amount: Decimal;
+  allocation: RepaymentAllocation;
+  penaltyDue: Decimal;
+  before: { item: string; request: string; receivable: string };
+  closesFinancing: boolean;
+  settles: boolean;
+}
+
+interface NewPayment {
+  receivable: ReceivableRow;
+  financingItemId: string | null;
+  amount: Decimal;
+  toBank: Decimal;
+  toSupplier: Decimal;
+  penaltyDue: Decimal;
+  penaltyPaid: Decimal;
+  principalPaid: Decimal;
+  excess: Decimal;
+  paidOn: IsoDate;
+  before: { item: string | null; request: string | null; receivable: string };
+}
+
+function openBalance(row: FinancingRow): Balance {
+  return {
+    itemId: row.item_id,
+    requestId: row.financing_request_id,
+    programId: row.program_id,
+    enrolmentId: row.enrolment_id,
+    valueDate: row.value_date,
+    face: new Decimal(row.face_amount),
+    advance: new Decimal(row.advance),
+    principalPaid: new Decimal(row.principal_paid),
+    penaltyAccrued: new Decimal(row.penalty_accrued),
+    penaltyPaid: new Decimal(row.penalty_paid),
+    penaltyWaived: new Decimal(row.penalty_waived),
+    reserveReleased: new Decimal(row.reserve_released),
+    itemStatus: row.item_status,
+    requestStatus: row.request_status,
+    receivableStatus: row.receivable_status,
+    touched: false,
+  };
+}
+
+/** Why a receivable without an open financing can't take a repayment. */
+function unpayable(status: string | undefined): DomainError {
+  switch (status) {
+    case 'SETTLED':
+      return conflict('already_paid', 'the receivable is already settled');
+    case 'FINANCING_REQUESTED':
+      return conflict('financing_pending', 'a financing of this receivable awaits approval or funding; settle it after funding or closure');
+    case 'OPEN':
+      return conflict('receivable_not_financed', 'a payment run repays financed receivables only');
+    default:
+      return conflict('financing_not_funded', 'the receivable has no funded financing');
+  }
+}
+
+function assertRecordsRepayment(actor: Actor, receivable: ReceivableRow): void {
+  if (!(receivable.bank_id === actor.organisationId && hasRole(actor, Role.BANK_OPERATIONS))) {
+    throw forbidden('bank_records_repayment', 'a financed receivable is repaid to the bank: its operations staff record the payment');
+  }
 }
 
 /**
@@ -100,10 +199,28 @@ export class PaymentsService {
     const today = await this.clock.today();
     return this.unique(() =>
       this.dataSource.transaction(async (manager) => {
-        const receivable = await this.visible(manager, actor, receivableId);
-        const { payment, event } = await this.apply(manager, actor, receivable, input.amount, paidOn, today);
-        await this.audit.record(manager, [event]);
-        return payment;
+        const seen = await this.visible(manager, actor, receivableId);
+        await lockProgramForServicing(manager, seen.program_id);
+        // Read again under the program lock: a funding or a payment may have moved it meanwhile.
+        const [{ status }]: { status: ReceivableRow['status'] }[] = await manager.query(`SELECT status FROM receivables WHERE id = $1`, [seen.id]);
+        const receivable = { ...seen, status };
+        let recorded: Recorded;
+        switch (status) {
+          case 'SETTLED':
+            throw conflict('already_paid', 'the receivable is already settled');
+          case 'FINANCING_REQUESTED':
+            throw conflict('financing_pending', 'a financing of this receivable awaits approval or funding; settle it after funding or closure');
+          case 'FINANCED':
+          case 'OVERDUE':
+            assertRecordsRepayment(actor, receivable);
+            [recorded] = await this.repay(manager, actor, [{ receivable, amount: input.amount, paidOn, field: (name) => name }], today, null);
+            break;
+          case 'OPEN':
+            recorded = await this.settleUnfinanced(manager, actor, receivable, input.amount, paidOn);
+            break;
+        }
+        await this.audit.record(manager, [recorded.event]);
+        return recorded.payment;
       }),
     );
   }
@@ -112,42 +229,34 @@ export class PaymentsService {
    * A payment file: every line is validated and applied in one transaction, all or nothing. A
    * bank statement is reconciled as a whole: half a file booked would have to be told apart from
    * the rest before the file could be sent again, and a resent file would book the first half
-   * twice. A refused line is named (`lines[i].field`) and nothing is recorded.
+   * twice. A refused line is named (`lines[i].field`) and nothing is recorded. The lines are
+   * applied in order, so two lines of one receivable are two payments.
    */
   async recordRun(actor: Actor, lines: PaymentRunLine[]): Promise<PaymentRunView> {
     if (!hasRole(actor, Role.BANK_OPERATIONS)) throw forbidden('bank_records_repayment', 'a payment run is recorded by the bank\'s operations staff');
     const paidOn = lines.map((line, i) => parseIsoDate(line.paidOn, `lines[${i}].paidOn`));
     const today = await this.clock.today();
-    return this.unique(() =>
-      this.dataSource.transaction(async (manager) => {
-        const receivables: ReceivableRow[] = await manager.query(
-          `${VISIBLE_RECEIVABLE} WHERE rc.id = ANY($1::uuid[]) AND p.bank_id = $2`,
-          [[...new Set(lines.map((line) => line.receivableId))], actor.organisationId],
-        );
-        const byId = new Map(receivables.map((r) => [r.id, r]));
-        // Programs in id order before any line: two runs over the same programs never wait on each other crosswise.
-        for (const programId of [...new Set(receivables.map((r) => r.program_id))].sort()) await lockProgramForServicing(manager, programId);
-        const [run]: { id: string }[] = await manager.query(
-          `INSERT INTO payment_runs (organisation_id, line_count, recorded_by) VALUES ($1, $2, $3) RETURNING id`,
-          [actor.organisationId, lines.length, actor.userId],
-        );
-        const payments: PaymentView[] = [];
-        const events: BusinessEvent[] = [];
-        for (const [i, line] of lines.entries()) {
-          const receivable = byId.get(line.receivableId);
-          if (!receivable) throw notFound('receivable', `lines[${i}].receivableId`);
-          try {
-            const { payment, event } = await this.apply(manager, actor, receivable, line.amount, paidOn[i], today, { runId: run.id, lineNo: i });
-            payments.push(payment);
-            events.push(event);
-          } catch (error) {
-            throw inLine(error, i);
-          }
-        }
-        await this.audit.record(manager, events);
-        return { id: run.id, lineCount: lines.length, payments };
-      }),
-    );
+    return this.dataSource.transaction(async (manager) => {
+      const receivables: ReceivableRow[] = await manager.query(`${VISIBLE_RECEIVABLE} WHERE rc.id = ANY($1::uuid[]) AND p.bank_id = $2`, [
+        [...new Set(lines.map((line) => line.receivableId))],
+        actor.organisationId,
+      ]);
+      const byId = new Map(receivables.map((r) => [r.id, r]));
+      const repayments = lines.map((line, i) => {
+        const receivable = byId.get(line.receivableId);
+        if (!receivable) throw notFound('receivable', `lines[${i}].receivableId`);
+        return { receivable, amount: line.amount, paidOn: paidOn[i], field: (name: string) => `lines[${i}].${name}` };
+      });
+      // Programs in id order before anything else: two runs over the same programs never wait on each other crosswise.
+      for (const programId of [...new Set(receivables.map((r) => r.program_id))].sort()) await lockProgramForServicing(manager, programId);
+      const [run]: { id: string }[] = await manager.query(
+        `INSERT INTO payment_runs (organisation_id, line_count, recorded_by) VALUES ($1, $2, $3) RETURNING id`,
+        [actor.organisationId, lines.length, actor.userId],
+      );
+      const recorded = await this.repay(manager, actor, repayments, today, run.id);
+      await this.audit.record(manager, recorded.map((r) => r.event));
+      return { id: run.id, lineCount: lines.length, payments: recorded.map((r) => r.payment) };
+    });
   }
 
   /**
@@ -197,8 +306,10 @@ export class PaymentsService {
       await lockProgramForServicing(manager, payment.program_id);
       const reversal = await this.pendingReversal(manager, payment.id, reversalId);
       if (reversal.proposed_by === actor.userId) throw forbidden('four_eyes', 'a proposal must be decided by a user other than its maker');
-      await lockEnrolmentOfFinancing(manager, payment.receivable_id);
-      const [financing] = await this.lockFinancing(manager, payment.receivable_id, payment.financing_item_id!);
+      await lockEnrolmentsOfFinancings(manager, [payment.receivable_id]);
+      const [financing]: FinancingRow[] = await manager.query(`${FINANCING_SELECT} WHERE i.id = $1 FOR UPDATE OF r, i, rc`, [
+        payment.financing_item_id,
+      ]);
       const [later] = await manager.query(
         `SELECT 1 FROM payments WHERE receivable_id = $1 AND reversed_at IS NULL AND seq > $2 LIMIT 1`,
         [payment.receivable_id, payment.seq],
@@ -217,7 +328,7 @@ export class PaymentsService {
       if (reopens) {
         // The advance is outstanding again: it takes its limit back, within the limits as they are now.
         await this.limits.reinstate(manager, payment.program_id, financing.enrolment_id, financing.advance);
-        await this.refreshRequestStatus(manager, financing.financing_request_id);
+        await this.refreshRequestStatuses(manager, [financing.financing_request_id]);
       }
       if (financing.receivable_status === 'SETTLED') {
         await manager.query(`UPDATE receivables SET status = $2, settled_at = NULL WHERE id = $1 AND status = 'SETTLED'`, [
@@ -226,7 +337,7 @@ export class PaymentsService {
         ]);
       }
       await manager.query(`UPDATE payments SET reversed_at = now() WHERE id = $1 AND reversed_at IS NULL`, [payment.id]);
-      const [decided]: ReversalRow[] = await manager.query(
+      const [[decided]]: [ReversalRow[], number] = await manager.query(
         `UPDATE payment_reversals SET status = 'APPROVED', decided_by = $2, decided_at = now() WHERE id = $1 AND status = 'PENDING'
          RETURNING ${REVERSAL_COLUMNS}`,
         [reversal.id, actor.userId],
@@ -260,7 +371,7 @@ export class PaymentsService {
       const payment = await this.bankPayment(manager, actor, paymentId);
       const reversal = await this.pendingReversal(manager, payment.id, reversalId);
       if (reversal.proposed_by === actor.userId) throw forbidden('four_eyes', 'a proposal must be decided by a user other than its maker');
-      const [decided]: ReversalRow[] = await manager.query(
+      const [[decided]]: [ReversalRow[], number] = await manager.query(
         `UPDATE payment_reversals SET status = 'REJECTED', rejection_reason = $3, decided_by = $2, decided_at = now()
           WHERE id = $1 AND status = 'PENDING' RETURNING ${REVERSAL_COLUMNS}`,
         [reversal.id, actor.userId, reason],
@@ -292,125 +403,126 @@ export class PaymentsService {
   }
 
   /**
-   * Takes the locks in servicing's order (program, enrolment, request and item, receivable),
-   * re-reads the receivable under them and records the payment its status allows.
+   * Repayments of financed receivables, one or many, under the program locks the caller holds:
+   * takes the rest in servicing's order (enrolments, then requests, items and receivables),
+   * allocates each line in order against the balances as the previous lines left them, and
+   * writes the outcome set-wise, so that a file of 10,000 lines costs a handful of statements.
    */
-  private async apply(
-    manager: EntityManager,
-    actor: Actor,
-    seen: ReceivableRow,
-    amountInput: string,
-    paidOn: IsoDate,
-    today: IsoDate,
-    run?: RunContext,
-  ): Promise<Recorded> {
-    await lockProgramForServicing(manager, seen.program_id);
-    await lockEnrolmentOfFinancing(manager, seen.id);
-    const financings = await this.lockFinancing(manager, seen.id);
-    const [{ status }]: { status: ReceivableRow['status'] }[] = await manager.query(
-      `SELECT status FROM receivables WHERE id = $1 FOR UPDATE`,
-      [seen.id],
+  private async repay(manager: EntityManager, actor: Actor, lines: Repayment[], today: IsoDate, runId: string | null): Promise<Recorded[]> {
+    const receivableIds = [...new Set(lines.map((line) => line.receivable.id))];
+    await lockEnrolmentsOfFinancings(manager, receivableIds);
+    const financings = new Map(
+      (await this.lockFinancings(manager, receivableIds)).map((row) => [row.receivable_id, openBalance(row)] as const),
     );
-    const receivable = { ...seen, status };
-    switch (status) {
-      case 'SETTLED':
-        throw conflict('already_paid', 'the receivable is already settled');
-      case 'FINANCING_REQUESTED':
-        throw conflict('financing_pending', 'a financing of this receivable awaits approval or funding; settle it after funding or closure');
-      case 'FINANCED':
-      case 'OVERDUE':
-        if (!financings.length) throw conflict('financing_not_funded', 'the receivable has no funded financing');
-        return this.repayFinancing(manager, actor, receivable, financings[0], amountInput, paidOn, today, run);
-      case 'OPEN':
-        if (run) throw conflict('receivable_not_financed', 'a payment run repays financed receivables only');
-        return this.settleUnfinanced(manager, actor, receivable, amountInput, paidOn);
-    }
-  }
+    const unfinanced = receivableIds.filter((id) => !financings.has(id));
+    const statuses = new Map(
+      ((await manager.query(`SELECT id, status FROM receivables WHERE id = ANY($1::uuid[])`, [unfinanced])) as { id: string; status: string }[]).map(
+        (r) => [r.id, r.status],
+      ),
+    );
+    const allocated: AllocatedLine[] = lines.map((line) => {
+      const { receivable, field } = line;
+      const balance = financings.get(receivable.id);
+      if (!balance) throw unpayable(statuses.get(receivable.id));
+      // An earlier line of the same run may have settled it.
+      if (balance.receivableStatus === 'SETTLED') throw unpayable('SETTLED');
+      const amount = parseAmount(line.amount, receivable.currency, field('amount'));
+      if (compareDates(line.paidOn, balance.valueDate) < 0 || compareDates(line.paidOn, today) > 0) {
+        throw invalid('paid_on_out_of_range', `paidOn must lie between the value date ${balance.valueDate} and today ${today}`, field('paidOn'));
+      }
+      const before = { item: balance.itemStatus, request: balance.requestStatus, receivable: balance.receivableStatus };
+      const due = {
+        penalty: balance.penaltyAccrued.minus(balance.penaltyPaid).minus(balance.penaltyWaived),
+        principal: balance.advance.minus(balance.principalPaid),
+        reserve: balance.face.minus(balance.advance).minus(balance.reserveReleased),
+      };
+      const allocation = allocateRepayment(amount, due);
+      balance.penaltyPaid = balance.penaltyPaid.plus(allocation.penaltyPaid);
+      balance.principalPaid = balance.principalPaid.plus(allocation.principalPaid);
+      balance.reserveReleased = balance.reserveReleased.plus(allocation.reserveReleased);
+      const repaid = balance.principalPaid.equals(balance.advance);
+      const closesFinancing = repaid && balance.itemStatus !== 'REPAID';
+      if (closesFinancing) balance.itemStatus = 'REPAID';
+      const settles = repaid && balance.reserveReleased.equals(balance.face.minus(balance.advance));
+      if (settles) balance.receivableStatus = 'SETTLED';
+      balance.touched = true;
+      return { line, balance, amount, allocation, penaltyDue: due.penalty, before, closesFinancing, settles };
+    });
 
-  private async repayFinancing(
-    manager: EntityManager,
-    actor: Actor,
-    receivable: ReceivableRow,
-    financing: FinancingRow,
-    amountInput: string,
-    paidOn: IsoDate,
-    today: IsoDate,
-    run?: RunContext,
-  ): Promise<Recorded> {
-    if (!(receivable.bank_id === actor.organisationId && hasRole(actor, Role.BANK_OPERATIONS))) {
-      throw forbidden('bank_records_repayment', 'a financed receivable is repaid to the bank: its operations staff record the payment');
-    }
-    const { currency } = receivable;
-    const amount = parseAmount(amountInput, currency, 'amount');
-    if (compareDates(paidOn, financing.value_date) < 0 || compareDates(paidOn, today) > 0) {
-      throw invalid('paid_on_out_of_range', `paidOn must lie between the value date ${financing.value_date} and today ${today}`, 'paidOn');
-    }
-    const due = {
-      penalty: new Decimal(financing.penalty_accrued).minus(financing.penalty_paid).minus(financing.penalty_waived),
-      principal: new Decimal(financing.advance).minus(financing.principal_paid),
-      reserve: new Decimal(financing.face_amount).minus(financing.advance).minus(financing.reserve_released),
-    };
-    const allocation = allocateRepayment(amount, due);
-    const repaid = allocation.principalPaid.equals(due.principal);
-    const settled = repaid && allocation.reserveReleased.equals(due.reserve);
-    const closesFinancing = repaid && financing.item_status !== 'REPAID';
-
-    const [, updated] = await manager.query(
-      `UPDATE financing_items
-          SET principal_paid = principal_paid + $2, penalty_paid = penalty_paid + $3, reserve_released = reserve_released + $4,
-              status = CASE WHEN $5 THEN 'REPAID' ELSE status END
-        WHERE id = $1 AND principal_paid = $6 AND penalty_paid = $7 AND reserve_released = $8`,
+    const touched = [...financings.values()].filter((b) => b.touched);
+    await manager.query(
+      `UPDATE financing_items i SET principal_paid = v.principal, penalty_paid = v.penalty, reserve_released = v.reserve, status = v.status
+         FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::text[]) AS v(id, principal, penalty, reserve, status)
+        WHERE i.id = v.id`,
       [
-        financing.item_id, allocation.principalPaid.toString(), allocation.penaltyPaid.toString(), allocation.reserveReleased.toString(),
-        closesFinancing, financing.principal_paid, financing.penalty_paid, financing.reserve_released,
+        touched.map((b) => b.itemId), touched.map((b) => b.principalPaid.toString()), touched.map((b) => b.penaltyPaid.toString()),
+        touched.map((b) => b.reserveReleased.toString()), touched.map((b) => b.itemStatus),
       ],
     );
-    if (updated !== 1) throw conflict('payment_state_changed', 'the financing changed concurrently: retry');
-    let requestStatus = financing.request_status;
-    if (closesFinancing) {
-      // The advance is back: the line revolves.
-      await this.limits.release(manager, receivable.program_id, financing.enrolment_id, financing.advance);
-      requestStatus = await this.refreshRequestStatus(manager, financing.financing_request_id);
+    const closed = allocated.filter((a) => a.closesFinancing);
+    // The advances are back: the line revolves, one release per enrolment.
+    const releases = new Map<string, { programId: string; enrolmentId: string; amount: Decimal }>();
+    for (const { balance } of closed) {
+      const release = releases.get(balance.enrolmentId) ?? { programId: balance.programId, enrolmentId: balance.enrolmentId, amount: new Decimal(0) };
+      release.amount = release.amount.plus(balance.advance);
+      releases.set(balance.enrolmentId, release);
     }
-    if (settled) await this.settle(manager, receivable, ['FINANCED', 'OVERDUE']);
+    for (const release of releases.values()) await this.limits.release(manager, release.programId, release.enrolmentId, release.amount);
+    const requestStatuses = await this.refreshRequestStatuses(manager, [...new Set(closed.map((a) => a.balance.requestId))]);
+    const settled = allocated.filter((a) => a.settles).map((a) => a.line.receivable.id);
+    if (settled.length) {
+      const [, count] = await manager.query(
+        `UPDATE receivables SET status = 'SETTLED', settled_at = now() WHERE id = ANY($1::uuid[]) AND status IN ('FINANCED','OVERDUE')`,
+        [settled],
+      );
+      if (count !== settled.length) throw conflict('receivable_state_changed', 'a receivable changed concurrently: retry');
+    }
 
-    const payment = await this.insertPayment(manager, actor, receivable, financing.item_id, {
-      amount,
-      toBank: allocation.penaltyPaid.plus(allocation.principalPaid),
-      toSupplier: allocation.reserveReleased,
-      penaltyDue: due.penalty,
-      penaltyPaid: allocation.penaltyPaid,
-      principalPaid: allocation.principalPaid,
-      excess: allocation.excess,
-      paidOn,
-      before: { item: financing.item_status, request: financing.request_status, receivable: receivable.status },
-      run,
-    });
-    const money = (value: Decimal) => formatAmount(value, currency);
-    return {
-      payment,
-      event: {
-        chainId: receivable.program_id,
-        actor: { userId: actor.userId, organisationId: actor.organisationId },
-        action: closesFinancing ? 'financing.repaid' : 'financing.repayment_recorded',
-        objectType: 'financing_item',
-        objectId: financing.item_id,
-        before: { receivableStatus: receivable.status, itemStatus: financing.item_status },
-        after: {
-          financingRequestId: financing.financing_request_id,
-          requestStatus,
-          receivableStatus: settled ? 'SETTLED' : receivable.status,
-          paymentId: payment.id,
-          paymentRunId: run?.runId ?? null,
-          amount: money(amount),
-          penaltyPaid: money(allocation.penaltyPaid),
-          principalPaid: money(allocation.principalPaid),
-          reserveReleased: money(allocation.reserveReleased),
-          excess: money(allocation.excess),
-          paidOn,
+    const payments = await this.insertPayments(
+      manager,
+      actor,
+      runId,
+      allocated.map((a) => ({
+        receivable: a.line.receivable,
+        financingItemId: a.balance.itemId,
+        amount: a.amount,
+        toBank: a.allocation.penaltyPaid.plus(a.allocation.principalPaid),
+        toSupplier: a.allocation.reserveReleased,
+        penaltyDue: a.penaltyDue,
+        penaltyPaid: a.allocation.penaltyPaid,
+        principalPaid: a.allocation.principalPaid,
+        excess: a.allocation.excess,
+        paidOn: a.line.paidOn,
+        before: a.before,
+      })),
+    );
+    return allocated.map((a, i) => {
+      const money = (value: Decimal) => formatAmount(value, a.line.receivable.currency);
+      return {
+        payment: payments[i],
+        event: {
+          chainId: a.balance.programId,
+          actor: { userId: actor.userId, organisationId: actor.organisationId },
+          action: a.closesFinancing ? 'financing.repaid' : 'financing.repayment_recorded',
+          objectType: 'financing_item',
+          objectId: a.balance.itemId,
+          before: { receivableStatus: a.before.receivable, itemStatus: a.before.item },
+          after: {
+            financingRequestId: a.balance.requestId,
+            requestStatus: requestStatuses.get(a.balance.requestId) ?? a.before.request,
+            receivableStatus: a.settles ? 'SETTLED' : a.before.receivable,
+            paymentId: payments[i].id,
+            paymentRunId: runId,
+            amount: money(a.amount),
+            penaltyPaid: money(a.allocation.penaltyPaid),
+            principalPaid: money(a.allocation.principalPaid),
+            reserveReleased: money(a.allocation.reserveReleased),
+            excess: money(a.allocation.excess),
+            paidOn: a.line.paidOn,
+          },
         },
-      },
-    };
+      };
+    });
   }
 
   /** Paid at maturity without financing: everything goes to the supplier, and its offer is withdrawn. */
@@ -435,17 +547,21 @@ export class PaymentsService {
       );
     }
     const zero = new Decimal(0);
-    const payment = await this.insertPayment(manager, actor, receivable, null, {
-      amount,
-      toBank: zero,
-      toSupplier: amount,
-      penaltyDue: zero,
-      penaltyPaid: zero,
-      principalPaid: zero,
-      excess: zero,
-      paidOn,
-      before: { item: null, request: null, receivable: receivable.status },
-    });
+    const [payment] = await this.insertPayments(manager, actor, null, [
+      {
+        receivable,
+        financingItemId: null,
+        amount,
+        toBank: zero,
+        toSupplier: amount,
+        penaltyDue: zero,
+        penaltyPaid: zero,
+        principalPaid: zero,
+        excess: zero,
+        paidOn,
+        before: { item: null, request: null, receivable: receivable.status },
+      },
+    ]);
     await this.settle(manager, receivable, ['OPEN']);
     await this.offers.withdrawOpenOffers(manager, [receivable.id]);
     return {
@@ -473,27 +589,25 @@ export class PaymentsService {
   }
 
   /**
-   * The funded financing of a receivable that still owes something (the advance, or, once the
-   * bank is whole, the supplier's reserve), locked with its request. Called under the program lock.
+   * The funded financings of receivables that still owe something (the advance, or, once the
+   * bank is whole, the supplier's reserve), locked with their requests and receivables. Called
+   * under the program lock, after the enrolments.
    */
-  private async lockFinancing(manager: EntityManager, receivableId: string, itemId?: string): Promise<FinancingRow[]> {
+  private async lockFinancings(manager: EntityManager, receivableIds: string[]): Promise<FinancingRow[]> {
     return manager.query(
-      `SELECT i.id AS item_id, i.status AS item_status, i.face_amount, i.advance, i.principal_paid, i.penalty_accrued, i.penalty_paid,
-              i.penalty_waived, i.reserve_released, r.id AS financing_request_id, r.status AS request_status, r.enrolment_id,
-              to_char(r.value_date, 'YYYY-MM-DD') AS value_date, rc.status AS receivable_status
-         FROM financing_items i
-         JOIN financing_requests r ON r.id = i.financing_request_id
-         JOIN receivables rc ON rc.id = i.receivable_id
-        WHERE i.receivable_id = $1 AND r.status IN ('FUNDED','OVERDUE','REPAID')
-          AND ${itemId ? `i.id = $2` : `(i.status IN ('LIVE','OVERDUE') OR (i.status = 'REPAID' AND i.reserve_released < i.face_amount - i.advance))`}
-        FOR UPDATE OF r, i`,
-      itemId ? [receivableId, itemId] : [receivableId],
+      `${FINANCING_SELECT}
+        WHERE i.receivable_id = ANY($1::uuid[]) AND r.status IN ('FUNDED','OVERDUE','REPAID')
+          AND (i.status IN ('LIVE','OVERDUE') OR (i.status = 'REPAID' AND i.reserve_released < i.face_amount - i.advance))
+        ORDER BY r.id, i.id
+        FOR UPDATE OF r, i, rc`,
+      [receivableIds],
     );
   }
 
   /** A request is REPAID when none of its items is outstanding, OVERDUE while one of them is. */
-  private async refreshRequestStatus(manager: EntityManager, requestId: string): Promise<string> {
-    const [[request]]: [{ status: string }[], number] = await manager.query(
+  private async refreshRequestStatuses(manager: EntityManager, requestIds: string[]): Promise<Map<string, string>> {
+    if (requestIds.length === 0) return new Map();
+    const [requests]: [{ id: string; status: string }[], number] = await manager.query(
       `UPDATE financing_requests r
           SET status = CASE
                 WHEN NOT EXISTS (SELECT 1 FROM financing_items i WHERE i.financing_request_id = r.id AND i.status IN ('LIVE','OVERDUE')) THEN 'REPAID'
@@ -502,11 +616,11 @@ export class PaymentsService {
               closed_at = CASE
                 WHEN NOT EXISTS (SELECT 1 FROM financing_items i WHERE i.financing_request_id = r.id AND i.status IN ('LIVE','OVERDUE')) THEN now()
                 END
-        WHERE r.id = $1 AND r.status IN ('FUNDED','OVERDUE','REPAID')
-        RETURNING r.status`,
-      [requestId],
+        WHERE r.id = ANY($1::uuid[]) AND r.status IN ('FUNDED','OVERDUE','REPAID')
+        RETURNING r.id, r.status`,
+      [requestIds],
     );
-    return request.status;
+    return new Map(requests.map((r) => [r.id, r.status]));
   }
 
   private async settle(manager: EntityManager, receivable: ReceivableRow, from: string[]): Promise<void> {
@@ -537,38 +651,32 @@ export class PaymentsService {
     return reversal;
   }
 
-  private async insertPayment(
-    manager: EntityManager,
-    actor: Actor,
-    receivable: ReceivableRow,
-    financingItemId: string | null,
-    split: {
-      amount: Decimal;
-      toBank: Decimal;
-      toSupplier: Decimal;
-      penaltyDue: Decimal;
-      penaltyPaid: Decimal;
-      principalPaid: Decimal;
-      excess: Decimal;
-      paidOn: IsoDate;
-      before: { item: string | null; request: string | null; receivable: string };
-      run?: RunContext;
-    },
-  ): Promise<PaymentView> {
-    const [row]: PaymentRow[] = await manager.query(
+  /** Writes the payments in one statement and gives them back in the order given. */
+  private async insertPayments(manager: EntityManager, actor: Actor, runId: string | null, payments: NewPayment[]): Promise<PaymentView[]> {
+    const column = <T>(pick: (p: NewPayment) => T) => payments.map(pick);
+    const money = (pick: (p: NewPayment) => Decimal) => column((p) => pick(p).toString());
+    const rows: PaymentRow[] = await manager.query(
       `INSERT INTO payments AS t (receivable_id, financing_item_id, currency, amount, to_bank, to_supplier, penalty_due, penalty_paid,
-         principal_paid, excess, paid_on, recorded_by, item_status_before, request_status_before, receivable_status_before,
-         payment_run_id, line_no)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         principal_paid, excess, paid_on, item_status_before, request_status_before, receivable_status_before, line_no,
+         recorded_by, payment_run_id)
+       SELECT v.receivable_id, v.financing_item_id, v.currency, v.amount, v.to_bank, v.to_supplier, v.penalty_due, v.penalty_paid,
+              v.principal_paid, v.excess, v.paid_on, v.item_status_before, v.request_status_before, v.receivable_status_before,
+              CASE WHEN $16::uuid IS NULL THEN NULL ELSE v.line_no - 1 END, $15, $16
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[],
+                     $9::numeric[], $10::numeric[], $11::date[], $12::text[], $13::text[], $14::text[])
+              WITH ORDINALITY AS v(receivable_id, financing_item_id, currency, amount, to_bank, to_supplier, penalty_due, penalty_paid,
+                                   principal_paid, excess, paid_on, item_status_before, request_status_before, receivable_status_before, line_no)
+        ORDER BY v.line_no
        RETURNING ${PAYMENT_COLUMNS}`,
       [
-        receivable.id, financingItemId, receivable.currency, split.amount.toString(), split.toBank.toString(),
-        split.toSupplier.toString(), split.penaltyDue.toString(), split.penaltyPaid.toString(), split.principalPaid.toString(),
-        split.excess.toString(), split.paidOn, actor.userId, split.before.item, split.before.request, split.before.receivable,
-        split.run?.runId ?? null, split.run?.lineNo ?? null,
+        column((p) => p.receivable.id), column((p) => p.financingItemId), column((p) => p.receivable.currency), money((p) => p.amount),
+        money((p) => p.toBank), money((p) => p.toSupplier), money((p) => p.penaltyDue), money((p) => p.penaltyPaid),
+        money((p) => p.principalPaid), money((p) => p.excess), column((p) => p.paidOn), column((p) => p.before.item),
+        column((p) => p.before.request), column((p) => p.before.receivable), actor.userId, runId,
       ],
     );
-    return paymentView(row);
+    // Identity values follow the order of the SELECT: seq gives the lines' order back.
+    return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map(paymentView);
   }
 }
 
@@ -625,15 +733,4 @@ export function assertBankChecker(actor: Actor): void {
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error as { code?: string }).code === '23505';
-}
-
-/** Names the line of a payment file that a refusal concerns: `lines[3].amount`. */
-function inLine(error: unknown, line: number): unknown {
-  if (!(error instanceof DomainError)) return error;
-  const field = typeof error.details.field === 'string' ? error.details.field : undefined;
-  return new DomainError(error.kind, error.code, `line ${line}: ${error.message}`, {
-    ...error.details,
-    field: field?.startsWith('lines[') ? field : `lines[${line}]${field ? `.${field}` : ''}`,
-    line,
-  });
 }

@@ -12,13 +12,13 @@ export async function lockProgramForServicing(manager: EntityManager, programId:
   await manager.query(`SELECT 1 FROM programs WHERE id = $1 FOR NO KEY UPDATE`, [programId]);
 }
 
-/** The enrolment whose sub-limit the receivable's funded financing uses, before that financing's rows. */
-export async function lockEnrolmentOfFinancing(manager: EntityManager, receivableId: string): Promise<void> {
+/** The enrolments whose sub-limits the receivables' funded financings use, in id order, before those financings' rows. */
+export async function lockEnrolmentsOfFinancings(manager: EntityManager, receivableIds: string[]): Promise<void> {
   await manager.query(
     `SELECT 1 FROM enrolments WHERE id IN (
        SELECT r.enrolment_id FROM financing_items i JOIN financing_requests r ON r.id = i.financing_request_id
-        WHERE i.receivable_id = $1 AND r.status IN ('FUNDED','OVERDUE','REPAID'))
-     FOR NO KEY UPDATE`,
-    [receivableId],
+        WHERE i.receivable_id = ANY($1::uuid[]) AND r.status IN ('FUNDED','OVERDUE','REPAID'))
+     ORDER BY id FOR NO KEY UPDATE`,
+    [receivableIds],
   );
 }
