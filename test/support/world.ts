@@ -69,6 +69,7 @@ export interface World {
   offers: { open: string; ofSibling: string };
   financings: { requested: string; toReject: string; toCancel: string; approved: string; funded: string; repaid: string };
   payments: { repaid: string; byAnchor: string };
+  financingItems: { funded: string };
   apiKey: string;
   /** The anchor's ERP key (scope ANCHOR_PAYABLES), as shown once at creation. */
   apiKeySecret: string;
@@ -172,11 +173,12 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
   await post(created.checker, `/v1/financing-requests/${finApproved.id}/approve`, {}, 200);
   const finFunded = await accept(funded.receivableId);
   await post(created.checker, `/v1/financing-requests/${finFunded.id}/approve`, {}, 200);
-  await post(created.operations, `/v1/financing-requests/${finFunded.id}/fund`, {}, 200);
+  const fundedFinancing = await post(created.operations, `/v1/financing-requests/${finFunded.id}/fund`, {}, 200);
   const finRepaid = await accept(repaid.receivableId);
   await post(created.checker, `/v1/financing-requests/${finRepaid.id}/approve`, {}, 200);
   await post(created.operations, `/v1/financing-requests/${finRepaid.id}/fund`, {}, 200);
-  const repayment = await post(created.operations, `/v1/receivables/${repaid.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 201);
+  // Repaid early, on the value date: a repayment is dated between the value date and today.
+  const repayment = await post(created.operations, `/v1/receivables/${repaid.receivableId}/payments`, { amount: FACE, paidOn: BUSINESS_DATE }, 201);
   await offerOf(paidByAnchor.receivableId);
   const byAnchor = await post(anchor.admin, `/v1/receivables/${paidByAnchor.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 201);
 
@@ -223,6 +225,7 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
       repaid: finRepaid.id,
     },
     payments: { repaid: repayment.id, byAnchor: byAnchor.id },
+    financingItems: { funded: fundedFinancing.items[0].id },
     apiKey: apiKey.id,
     apiKeySecret: apiKey.key,
   };
@@ -252,6 +255,10 @@ const WORLD_ROWS: Record<string, string> = {
   financing_requests: `t.supplier_id = ANY($1::uuid[]) OR t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   financing_items: `t.financing_request_id IN (SELECT id FROM financing_requests WHERE supplier_id = ANY($1::uuid[]))`,
   payments: `t.receivable_id IN (SELECT id FROM receivables WHERE supplier_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
+  payment_runs: `t.organisation_id = ANY($1::uuid[])`,
+  payment_reversals: `t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]))`,
+  penalty_waivers: `t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]))`,
+  penalty_accruals: `t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]))`,
   business_events: `t.organisation_id = ANY($1::uuid[]) OR t.chain_id = ANY($1::uuid[]::text[])
                     OR t.chain_id IN (SELECT id::text FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   audit_chains: `t.chain_id = ANY($1::uuid[]::text[]) OR t.chain_id IN (SELECT id::text FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
@@ -409,6 +416,8 @@ export interface RouteCase {
 }
 
 const reason = () => ({ reason: 'refused in review' });
+/** A reversal or waiver id that names no proposal: the routes' own object (payment, financing item) is what is guarded. */
+const NO_PROPOSAL = '00000000-0000-4000-8000-000000000000';
 const newUser = (roles: Role[]) => ({ email: `new-${unique()}@user.test`, displayName: 'New user', password: PASSWORD, roles });
 const invoiceRow = () => ({ invoiceNumber: `INV-${unique()}`, currency: 'CNY', amount: '250000.00', issueDate: ISSUE_DATE, dueDate: DUE_DATE });
 const programBody = (anchorId: string) => ({ name: `Program ${unique()}`, anchorId, ...CNY_TERMS });
@@ -611,6 +620,52 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
       { params: { id: w.receivables.funded }, body: { amount: FACE, paidOn: DUE_DATE }, supplierOwned: true },
       { params: { id: w.receivables.open }, body: { amount: FACE, paidOn: DUE_DATE }, supplierOwned: true },
     ],
+  },
+  'POST /v1/payment-runs': {
+    kind: 'object',
+    owner: (w) => w.bank.operations,
+    targets: (w) => [{ body: { lines: [{ receivableId: w.receivables.funded, amount: FACE, paidOn: BUSINESS_DATE }] }, supplierOwned: true }],
+  },
+  'GET /v1/payments': {
+    kind: 'collection',
+    owner: (w) => w.bank.operations,
+    targets: (w) => [{}, { query: { receivableId: w.receivables.repaid } }, { query: { programId: w.programs.active } }],
+  },
+  'GET /v1/payments/{id}': { kind: 'object', owner: (w) => w.bank.operations, targets: (w) => [{ params: { id: w.payments.repaid }, supplierOwned: true }] },
+  'POST /v1/payments/{id}/reversals': {
+    kind: 'object',
+    owner: (w) => w.bank.operations,
+    targets: (w) => [{ params: { id: w.payments.repaid }, body: reason(), supplierOwned: true }],
+  },
+  'POST /v1/payments/{id}/reversals/{reversalId}/approve': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.payments.repaid, reversalId: NO_PROPOSAL }, supplierOwned: true }],
+  },
+  'POST /v1/payments/{id}/reversals/{reversalId}/reject': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.payments.repaid, reversalId: NO_PROPOSAL }, body: reason(), supplierOwned: true }],
+  },
+  'GET /v1/suppliers/{id}/statement': {
+    kind: 'object',
+    owner: (w) => w.suppliers[0].admin,
+    targets: (w) => [{ params: { id: w.suppliers[0].id }, supplierOwned: true }, { params: { id: w.suppliers[0].id }, query: { programId: w.programs.active }, supplierOwned: true }],
+  },
+  'POST /v1/financing-items/{id}/penalty-waivers': {
+    kind: 'object',
+    owner: (w) => w.bank.operations,
+    targets: (w) => [{ params: { id: w.financingItems.funded }, body: { amount: '1.00', reason: 'goodwill' }, supplierOwned: true }],
+  },
+  'POST /v1/financing-items/{id}/penalty-waivers/{waiverId}/approve': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.financingItems.funded, waiverId: NO_PROPOSAL }, supplierOwned: true }],
+  },
+  'POST /v1/financing-items/{id}/penalty-waivers/{waiverId}/reject': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.financingItems.funded, waiverId: NO_PROPOSAL }, body: reason(), supplierOwned: true }],
   },
 
   'GET /v1/offers': {

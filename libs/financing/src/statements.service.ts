@@ -117,6 +117,11 @@ export class StatementsService {
     if (actor.organisationType === OrganisationType.SUPPLIER) {
       if (actor.organisationId !== supplierId) throw notFound('supplier', 'supplierId');
     } else if (actor.organisationType === OrganisationType.BANK) {
+      const [enrolled] = await this.dataSource.query(
+        `SELECT 1 FROM enrolments e JOIN programs p ON p.id = e.program_id WHERE e.supplier_id = $1 AND p.bank_id = $2 LIMIT 1`,
+        [supplierId, actor.organisationId],
+      );
+      if (!enrolled) throw notFound('supplier', 'supplierId');
       params.push(actor.organisationId);
       scope += ` AND p.bank_id = $${params.length}`;
     } else {
