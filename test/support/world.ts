@@ -173,7 +173,7 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
   await post(created.checker, `/v1/financing-requests/${finApproved.id}/approve`, {}, 200);
   const finFunded = await accept(funded.receivableId);
   await post(created.checker, `/v1/financing-requests/${finFunded.id}/approve`, {}, 200);
-  const fundedFinancing = await post(created.operations, `/v1/financing-requests/${finFunded.id}/fund`, {}, 200);
+  const fundedFinancing = (await post(created.operations, `/v1/financing-requests/${finFunded.id}/fund`, {}, 200)) as unknown as { items: { id: string }[] };
   const finRepaid = await accept(repaid.receivableId);
   await post(created.checker, `/v1/financing-requests/${finRepaid.id}/approve`, {}, 200);
   await post(created.operations, `/v1/financing-requests/${finRepaid.id}/fund`, {}, 200);
