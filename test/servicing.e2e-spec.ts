@@ -240,15 +240,21 @@ describe('servicing', () => {
     expect(tooMuch.body).toMatchObject({ code: 'waiver_exceeds_penalty', field: 'amount' });
     const proposed = await propose('1000.00');
     expect(proposed.body).toMatchObject({ status: 'PENDING', amount: '1000.00', currency: 'CNY' });
-    expect((await propose('1.00')).body.code).toBe('waiver_pending');
-    const approve = (session: Session) => post(session, `/v1/financing-items/${itemId}/penalty-waivers/${proposed.body.id}/approve`, {});
-    const byMaker = await approve(w.bank.operations);
+    const competing = await propose('4500.00');
+    expect(competing.body).toMatchObject({ status: 'PENDING' });
+    const decide = (session: Session, waiverId: string, verdict: 'approve' | 'reject') =>
+      post(session, `/v1/financing-items/${itemId}/penalty-waivers/${waiverId}/${verdict}`, verdict === 'reject' ? { reason: 'too much' } : {});
+    const byMaker = await decide(w.bank.operations, proposed.body.id, 'approve');
     expect(byMaker.status).toBe(403);
     expect(byMaker.body.code).toBe('four_eyes');
     expect((await item(itemId)).penalty_waived).toBe('0.0000');
-    expect((await approve(w.bank.checker)).body).toMatchObject({ status: 'APPROVED' });
+    expect((await decide(w.bank.checker, proposed.body.id, 'approve')).body).toMatchObject({ status: 'APPROVED' });
     expect(await item(itemId)).toMatchObject({ penalty_accrued: '5000.0000', penalty_waived: '1000.0000' });
-    expect(await actions(w, 'penalty.')).toEqual(['penalty.waiver_proposed', 'penalty.waived']);
+    // Each approval is checked against the penalty outstanding then: 4,500.00 no longer fits in 4,000.00.
+    expect((await decide(w.bank.checker, competing.body.id, 'approve')).body.code).toBe('waiver_exceeds_penalty');
+    expect((await decide(w.bank.checker, competing.body.id, 'reject')).body).toMatchObject({ status: 'REJECTED', rejectionReason: 'too much' });
+    expect((await decide(w.bank.checker, proposed.body.id, 'approve')).body.code).toBe('waiver_not_pending');
+    expect(await actions(w, 'penalty.')).toEqual(['penalty.waiver_proposed', 'penalty.waiver_proposed', 'penalty.waived', 'penalty.waiver_rejected']);
 
     // The advance alone leaves 4,000.00 of it unpaid (penalty is met first): still overdue.
     expect((await pay(w, receivableId, '1111111.10', '2026-06-05')).body).toMatchObject({ penaltyPaid: '4000.00', principalPaid: '1107111.10' });

@@ -68,8 +68,15 @@ export interface World {
   receivables: { open: string; requested: string; approved: string; funded: string; repaid: string; paidByAnchor: string; ofSibling: string };
   offers: { open: string; ofSibling: string };
   financings: { requested: string; toReject: string; toCancel: string; approved: string; funded: string; repaid: string };
-  payments: { repaid: string; byAnchor: string };
-  financingItems: { funded: string };
+  payments: {
+    repaid: string;
+    byAnchor: string;
+    /** Reversals proposed by the bank's operations, pending: the last repayment's and the one before. */
+    reversalToApprove: { paymentId: string; id: string };
+    reversalToReject: { paymentId: string; id: string };
+  };
+  /** The funded financing, with 10.00 of penalty booked and two waivers of 1.00 proposed. */
+  financingItems: { funded: string; waiverToApprove: string; waiverToReject: string };
   apiKey: string;
   /** The anchor's ERP key (scope ANCHOR_PAYABLES), as shown once at creation. */
   apiKeySecret: string;
@@ -174,11 +181,28 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
   const finFunded = await accept(funded.receivableId);
   await post(created.checker, `/v1/financing-requests/${finFunded.id}/approve`, {}, 200);
   const fundedFinancing = (await post(created.operations, `/v1/financing-requests/${finFunded.id}/fund`, {}, 200)) as unknown as { items: { id: string }[] };
+  // Penalty as the end-of-day run books it (the world's business date is before maturity, so it is written here), and two waivers proposed.
+  const fundedItem = fundedFinancing.items[0].id;
+  await platform.sql(
+    `INSERT INTO penalty_accruals (financing_item_id, accrual_date, program_id, advance_outstanding, penalty_rate, amount)
+     SELECT i.id, '2026-06-01', r.program_id, i.advance, 0.18, 10 FROM financing_items i JOIN financing_requests r ON r.id = i.financing_request_id WHERE i.id = $1`,
+    [fundedItem],
+  );
+  await platform.sql(`UPDATE financing_items SET penalty_accrued = 10, penalty_numerator = 3600, penalty_accrued_to = '2026-06-01' WHERE id = $1`, [fundedItem]);
+  const waive = () => post(created.operations, `/v1/financing-items/${fundedItem}/penalty-waivers`, { amount: '1.00', reason: 'goodwill' }, 201);
+  const waiverToApprove = await waive();
+  const waiverToReject = await waive();
   const finRepaid = await accept(repaid.receivableId);
   await post(created.checker, `/v1/financing-requests/${finRepaid.id}/approve`, {}, 200);
   await post(created.operations, `/v1/financing-requests/${finRepaid.id}/fund`, {}, 200);
-  // Repaid early, on the value date: a repayment is dated between the value date and today.
-  const repayment = await post(created.operations, `/v1/receivables/${repaid.receivableId}/payments`, { amount: FACE, paidOn: BUSINESS_DATE }, 201);
+  // Repaid early, on the value date (a repayment is dated between the value date and today), in
+  // three payments; the bank's operations propose reversing the last two, for a checker to decide.
+  const repay = (amount: string) => post(created.operations, `/v1/receivables/${repaid.receivableId}/payments`, { amount, paidOn: BUSINESS_DATE }, 201);
+  const repayment = await repay('1000.00');
+  const secondRepayment = await repay('1000.00');
+  const lastRepayment = await repay('998000.00');
+  const reversalToReject = await post(created.operations, `/v1/payments/${secondRepayment.id}/reversals`, { reason: 'posted twice' }, 201);
+  const reversalToApprove = await post(created.operations, `/v1/payments/${lastRepayment.id}/reversals`, { reason: 'posted twice' }, 201);
   await offerOf(paidByAnchor.receivableId);
   const byAnchor = await post(anchor.admin, `/v1/receivables/${paidByAnchor.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 201);
 
@@ -224,8 +248,13 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
       funded: finFunded.id,
       repaid: finRepaid.id,
     },
-    payments: { repaid: repayment.id, byAnchor: byAnchor.id },
-    financingItems: { funded: fundedFinancing.items[0].id },
+    payments: {
+      repaid: repayment.id,
+      byAnchor: byAnchor.id,
+      reversalToApprove: { paymentId: lastRepayment.id, id: reversalToApprove.id },
+      reversalToReject: { paymentId: secondRepayment.id, id: reversalToReject.id },
+    },
+    financingItems: { funded: fundedItem, waiverToApprove: waiverToApprove.id, waiverToReject: waiverToReject.id },
     apiKey: apiKey.id,
     apiKeySecret: apiKey.key,
   };
@@ -416,8 +445,6 @@ export interface RouteCase {
 }
 
 const reason = () => ({ reason: 'refused in review' });
-/** A reversal or waiver id that names no proposal: the routes' own object (payment, financing item) is what is guarded. */
-const NO_PROPOSAL = '00000000-0000-4000-8000-000000000000';
 const newUser = (roles: Role[]) => ({ email: `new-${unique()}@user.test`, displayName: 'New user', password: PASSWORD, roles });
 const invoiceRow = () => ({ invoiceNumber: `INV-${unique()}`, currency: 'CNY', amount: '250000.00', issueDate: ISSUE_DATE, dueDate: DUE_DATE });
 const programBody = (anchorId: string) => ({ name: `Program ${unique()}`, anchorId, ...CNY_TERMS });
@@ -617,14 +644,14 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     kind: 'object',
     owner: (w) => w.bank.operations,
     targets: (w) => [
-      { params: { id: w.receivables.funded }, body: { amount: FACE, paidOn: DUE_DATE }, supplierOwned: true },
+      { params: { id: w.receivables.funded }, body: { amount: '1000.00', paidOn: BUSINESS_DATE }, supplierOwned: true },
       { params: { id: w.receivables.open }, body: { amount: FACE, paidOn: DUE_DATE }, supplierOwned: true },
     ],
   },
   'POST /v1/payment-runs': {
     kind: 'object',
     owner: (w) => w.bank.operations,
-    targets: (w) => [{ body: { lines: [{ receivableId: w.receivables.funded, amount: FACE, paidOn: BUSINESS_DATE }] }, supplierOwned: true }],
+    targets: (w) => [{ body: { lines: [{ receivableId: w.receivables.funded, amount: '1000.00', paidOn: BUSINESS_DATE }] }, supplierOwned: true }],
   },
   'GET /v1/payments': {
     kind: 'collection',
@@ -640,12 +667,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/payments/{id}/reversals/{reversalId}/approve': {
     kind: 'object',
     owner: (w) => w.bank.checker,
-    targets: (w) => [{ params: { id: w.payments.repaid, reversalId: NO_PROPOSAL }, supplierOwned: true }],
+    targets: (w) => [{ params: { id: w.payments.reversalToApprove.paymentId, reversalId: w.payments.reversalToApprove.id }, supplierOwned: true }],
   },
   'POST /v1/payments/{id}/reversals/{reversalId}/reject': {
     kind: 'object',
     owner: (w) => w.bank.checker,
-    targets: (w) => [{ params: { id: w.payments.repaid, reversalId: NO_PROPOSAL }, body: reason(), supplierOwned: true }],
+    targets: (w) => [{ params: { id: w.payments.reversalToReject.paymentId, reversalId: w.payments.reversalToReject.id }, body: reason(), supplierOwned: true }],
   },
   'GET /v1/suppliers/{id}/statement': {
     kind: 'object',
@@ -660,12 +687,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/financing-items/{id}/penalty-waivers/{waiverId}/approve': {
     kind: 'object',
     owner: (w) => w.bank.checker,
-    targets: (w) => [{ params: { id: w.financingItems.funded, waiverId: NO_PROPOSAL }, supplierOwned: true }],
+    targets: (w) => [{ params: { id: w.financingItems.funded, waiverId: w.financingItems.waiverToApprove }, supplierOwned: true }],
   },
   'POST /v1/financing-items/{id}/penalty-waivers/{waiverId}/reject': {
     kind: 'object',
     owner: (w) => w.bank.checker,
-    targets: (w) => [{ params: { id: w.financingItems.funded, waiverId: NO_PROPOSAL }, body: reason(), supplierOwned: true }],
+    targets: (w) => [{ params: { id: w.financingItems.funded, waiverId: w.financingItems.waiverToReject }, body: reason(), supplierOwned: true }],
   },
 
   'GET /v1/offers': {

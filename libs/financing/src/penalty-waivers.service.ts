@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@scf/audit';
 import { conflict, Decimal, forbidden, formatAmount, invalid, notFound, parseAmount } from '@scf/core';
 import { Actor, hasRole, Role } from '@scf/identity';
@@ -63,18 +63,11 @@ export class PenaltyWaiversService {
       const item = await this.bankItem(manager, actor, itemId);
       const amount = parseAmount(input.amount, item.currency, 'amount');
       assertWithinPenalty(amount, item);
-      const [row]: { id: string }[] = await manager
-        .query(
-          `INSERT INTO penalty_waivers (financing_item_id, program_id, amount, reason, status, proposed_by)
-           VALUES ($1, $2, $3, $4, 'PENDING', $5) RETURNING id`,
-          [item.id, item.program_id, amount.toString(), input.reason, actor.userId],
-        )
-        .catch((error: unknown) => {
-          if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') {
-            throw conflict('waiver_pending', 'a waiver of this financing\'s penalty already awaits a decision');
-          }
-          throw error;
-        });
+      const [row]: { id: string }[] = await manager.query(
+        `INSERT INTO penalty_waivers (financing_item_id, program_id, amount, reason, status, proposed_by)
+         VALUES ($1, $2, $3, $4, 'PENDING', $5) RETURNING id`,
+        [item.id, item.program_id, amount.toString(), input.reason, actor.userId],
+      );
       await this.audit.record(manager, [
         {
           chainId: item.program_id,
@@ -119,7 +112,7 @@ export class PenaltyWaiversService {
             WHERE id = $1 AND penalty_paid + penalty_waived + $2 <= penalty_accrued`,
           [itemId, waiver.amount],
         );
-        if (waived !== 1) throw conflict('waiver_exceeds_penalty', 'the penalty outstanding is now below the waiver: reject it and propose again');
+        if (waived !== 1) throw conflict('waiver_exceeds_penalty', 'the penalty outstanding is now below the waiver (paid or waived since): reject it');
       }
       await manager.query(
         `UPDATE penalty_waivers SET status = $2, rejection_reason = $3, decided_by = $4, decided_at = now() WHERE id = $1`,

@@ -115,7 +115,8 @@ export class Servicing1764300060000 implements MigrationInterface {
         decided_at timestamptz,
         CONSTRAINT penalty_waivers_four_eyes CHECK (decided_by IS NULL OR decided_by <> proposed_by)
       )`);
-    await q.query(`CREATE UNIQUE INDEX penalty_waivers_one_pending_per_item ON penalty_waivers (financing_item_id) WHERE status = 'PENDING'`);
+    // Several waivers may await a decision: each approval is checked against the penalty then outstanding.
+    await q.query(`CREATE INDEX penalty_waivers_item_idx ON penalty_waivers (financing_item_id, created_at)`);
 
     await q.query(`
       CREATE TABLE end_of_day_progress (
