@@ -75,7 +75,7 @@ export interface World {
     reversalToApprove: { paymentId: string; id: string };
     reversalToReject: { paymentId: string; id: string };
   };
-  /** The funded financing, with 10.00 of penalty booked and two waivers of 1.00 proposed. */
+  /** The funded financing, with 10,000.00 of penalty booked and two waivers of 1.00 proposed. */
   financingItems: { funded: string; waiverToApprove: string; waiverToReject: string };
   apiKey: string;
   /** The anchor's ERP key (scope ANCHOR_PAYABLES), as shown once at creation. */
@@ -185,10 +185,10 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
   const fundedItem = fundedFinancing.items[0].id;
   await platform.sql(
     `INSERT INTO penalty_accruals (financing_item_id, accrual_date, program_id, advance_outstanding, penalty_rate, amount)
-     SELECT i.id, '2026-06-01', r.program_id, i.advance, 0.18, 10 FROM financing_items i JOIN financing_requests r ON r.id = i.financing_request_id WHERE i.id = $1`,
+     SELECT i.id, '2026-06-01', r.program_id, i.advance, 0.18, 10000 FROM financing_items i JOIN financing_requests r ON r.id = i.financing_request_id WHERE i.id = $1`,
     [fundedItem],
   );
-  await platform.sql(`UPDATE financing_items SET penalty_accrued = 10, penalty_numerator = 3600, penalty_accrued_to = '2026-06-01' WHERE id = $1`, [fundedItem]);
+  await platform.sql(`UPDATE financing_items SET penalty_accrued = 10000, penalty_numerator = 3600000, penalty_accrued_to = '2026-06-01' WHERE id = $1`, [fundedItem]);
   const waive = () => post(created.operations, `/v1/financing-items/${fundedItem}/penalty-waivers`, { amount: '1.00', reason: 'goodwill' }, 201);
   const waiverToApprove = await waive();
   const waiverToReject = await waive();
