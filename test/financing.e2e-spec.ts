@@ -202,7 +202,7 @@ describe('financing', () => {
     await platform.setBusinessDate('2026-05-27');
     const byAnchor = await pay(w.anchor.admin, receivableId, '1000000.00', '2026-05-27');
     expect(byAnchor.status).toBe(403);
-    expect((await pay(w.bank.operations, receivableId, '999999.99', '2026-05-27')).body).toMatchObject({ status: 400, code: 'amount_mismatch' });
+    expect((await pay(w.bank.operations, receivableId, '1000000.00', '2026-05-28')).body).toMatchObject({ status: 400, code: 'paid_on_out_of_range', field: 'paidOn' });
     const repaid = await pay(w.bank.operations, receivableId, '1000000.00', '2026-05-27');
     expect(repaid.status).toBe(201);
     expect(repaid.body).toMatchObject({
@@ -213,6 +213,9 @@ describe('financing', () => {
       toBank: '900000.00',
       toSupplier: '100000.00',
       penaltyDue: '0.00',
+      penaltyPaid: '0.00',
+      principalPaid: '900000.00',
+      excess: '0.00',
       paidOn: '2026-05-27',
     });
     const again = await pay(w.bank.operations, receivableId, '1000000.00', '2026-05-27');
@@ -438,7 +441,7 @@ describe('financing', () => {
     expect(await utilisation(w)).toEqual({ program: '1800000.0000', enrolment: '1800000.0000' });
   });
 
-  it('marks financing overdue after the grace period, with penalty recomputed idempotently by the daily job', async () => {
+  it('marks financing overdue after the grace period, with penalty booked day by day, idempotently, by the daily job', async () => {
     await platform.setBusinessDate('2026-03-01');
     const w = await world();
     // A = round(1,234,567.89 × 0.90) = 1,111,111.10 (above the 1,000,000.00 threshold)
@@ -494,9 +497,10 @@ describe('financing', () => {
     expect(portfolio.body.maturityLadder[0].buckets[0]).toEqual({ bucket: 'overdue', amount: '1111111.10', items: 1 });
     expect(portfolio.body.programs[0]).toMatchObject({ outstanding: '1111111.10', overdue: '1111111.10' });
 
-    const repaid = await pay(w.bank.operations, receivableId, '1234567.89', '2026-06-05');
+    // The anchor owes the penalty on top of the face: penalty first, then the advance, then the reserve.
+    const repaid = await pay(w.bank.operations, receivableId, '1239567.89', '2026-06-05');
     expect(repaid.status).toBe(201);
-    expect(repaid.body).toMatchObject({ toBank: '1111111.10', toSupplier: '123456.79', penaltyDue: '5000.00' });
+    expect(repaid.body).toMatchObject({ toBank: '1116111.10', penaltyPaid: '5000.00', principalPaid: '1111111.10', toSupplier: '123456.79', penaltyDue: '5000.00', excess: '0.00' });
     const closed = await platform.http().get(`/v1/financing-requests/${requested.body.id}`).set(auth(w.supplier.admin));
     expect(closed.body.status).toBe('REPAID');
     expect(await statusOf('receivables', receivableId)).toBe('SETTLED');

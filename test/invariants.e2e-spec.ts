@@ -4,6 +4,7 @@ import { Platform } from './support/platform';
 import { randomUUID } from 'node:crypto';
 import { auth, CNY_TERMS, createActiveProgram, createAnchor, createBank, enrolNewSupplier } from './support/fixtures';
 import { seedOfferedReceivable } from './support/financing-fixtures';
+import { seedFundedFinancings } from './support/servicing-fixtures';
 
 const CLI = join(process.env.SCF_DIST ?? join(__dirname, '..', 'dist'), 'apps/cli/src/check-invariants.js');
 
@@ -72,6 +73,38 @@ describe('invariant checker', () => {
     expect(run().stderr).toMatch(invariant);
     const columns = Object.keys(instruction);
     await platform.sql(`INSERT INTO disbursement_instructions (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(instruction));
+    expect(run().status).toBe(0);
+  });
+
+  it('names a penalty booked beside its ledger and collections that no standing payment explains', async () => {
+    const bank = await createBank(platform);
+    const anchor = await createAnchor(platform, bank);
+    const program = await createActiveProgram(platform, bank, anchor.id, CNY_TERMS);
+    const supplier = await enrolNewSupplier(platform, bank, anchor, program.id, '1000000.00');
+    const [receivableId] = await seedFundedFinancings(
+      platform,
+      { programId: program.id, enrolmentId: supplier.enrolmentId, supplierId: supplier.supplierId, anchorId: anchor.id, requestedBy: supplier.admin.userId, fundedBy: bank.operations.userId },
+      1,
+    );
+    const [{ id: itemId }] = await platform.sql<{ id: string }>(`SELECT id FROM financing_items WHERE receivable_id = $1`, [receivableId]);
+    expect(run().status).toBe(0);
+
+    // Penalty booked without a ledger row behind it.
+    await platform.sql(`UPDATE financing_items SET penalty_accrued = 10 WHERE id = $1`, [itemId]);
+    const unbooked = run();
+    expect(unbooked.status).toBe(1);
+    expect(unbooked.stderr).toMatch(/penalty booked equals its accrual ledger/);
+    expect(unbooked.stderr).toContain(itemId);
+    await platform.sql(
+      `INSERT INTO penalty_accruals (financing_item_id, accrual_date, program_id, advance_outstanding, penalty_rate, amount) VALUES ($1, '2026-06-05', $2, 900, 0.18, 10)`,
+      [itemId, program.id],
+    );
+    expect(run().status).toBe(0);
+
+    // Collections no payment explains.
+    await platform.sql(`UPDATE financing_items SET principal_paid = 100, penalty_paid = 10 WHERE id = $1`, [itemId]);
+    expect(run().stderr).toMatch(/payments sum: what each financing collected equals its standing payments/);
+    await platform.sql(`UPDATE financing_items SET principal_paid = 0, penalty_paid = 0 WHERE id = $1`, [itemId]);
     expect(run().status).toBe(0);
   });
 });

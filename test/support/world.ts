@@ -72,7 +72,15 @@ export interface World {
   receivables: { open: string; requested: string; approved: string; funded: string; repaid: string; paidByAnchor: string; ofSibling: string };
   offers: { open: string; ofSibling: string };
   financings: { requested: string; toReject: string; toCancel: string; approved: string; funded: string; repaid: string };
-  payments: { repaid: string; byAnchor: string };
+  payments: {
+    repaid: string;
+    byAnchor: string;
+    /** Reversals proposed by the bank's operations, pending: the last repayment's and the one before. */
+    reversalToApprove: { paymentId: string; id: string };
+    reversalToReject: { paymentId: string; id: string };
+  };
+  /** The funded financing, with 10,000.00 of penalty booked and two waivers of 1.00 proposed. */
+  financingItems: { funded: string; waiverToApprove: string; waiverToReject: string };
   /** Users of the bank for the user-management routes, and an invitation not accepted yet. */
   users: { toDeactivate: string; deactivated: string; invitation: string };
   /** The anchor's PENDING discharges (its payment or credit note on an OPEN receivable of suppliers[0]), one per decision route. */
@@ -185,11 +193,29 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
   await post(created.checker, `/v1/financing-requests/${finApproved.id}/approve`, {}, 200);
   const finFunded = await accept(funded.receivableId);
   await post(created.checker, `/v1/financing-requests/${finFunded.id}/approve`, {}, 200);
-  await post(created.operations, `/v1/financing-requests/${finFunded.id}/fund`, {}, 200);
+  const fundedFinancing = (await post(created.operations, `/v1/financing-requests/${finFunded.id}/fund`, {}, 200)) as unknown as { items: { id: string }[] };
+  // Penalty as the end-of-day run books it (the world's business date is before maturity, so it is written here), and two waivers proposed.
+  const fundedItem = fundedFinancing.items[0].id;
+  await platform.sql(
+    `INSERT INTO penalty_accruals (financing_item_id, accrual_date, program_id, advance_outstanding, penalty_rate, amount)
+     SELECT i.id, '2026-06-01', r.program_id, i.advance, 0.18, 10000 FROM financing_items i JOIN financing_requests r ON r.id = i.financing_request_id WHERE i.id = $1`,
+    [fundedItem],
+  );
+  await platform.sql(`UPDATE financing_items SET penalty_accrued = 10000, penalty_numerator = 3600000, penalty_accrued_to = '2026-06-01' WHERE id = $1`, [fundedItem]);
+  const waive = () => post(created.operations, `/v1/financing-items/${fundedItem}/penalty-waivers`, { amount: '1.00', reason: 'goodwill' }, 201);
+  const waiverToApprove = await waive();
+  const waiverToReject = await waive();
   const finRepaid = await accept(repaid.receivableId);
   await post(created.checker, `/v1/financing-requests/${finRepaid.id}/approve`, {}, 200);
   await post(created.operations, `/v1/financing-requests/${finRepaid.id}/fund`, {}, 200);
-  const repayment = await post(created.operations, `/v1/receivables/${repaid.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 201);
+  // Repaid early, on the value date (a repayment is dated between the value date and today), in
+  // three payments; the bank's operations propose reversing the last two, for a checker to decide.
+  const repay = (amount: string) => post(created.operations, `/v1/receivables/${repaid.receivableId}/payments`, { amount, paidOn: BUSINESS_DATE }, 201);
+  const repayment = await repay('1000.00');
+  const secondRepayment = await repay('1000.00');
+  const lastRepayment = await repay('998000.00');
+  const reversalToReject = await post(created.operations, `/v1/payments/${secondRepayment.id}/reversals`, { reason: 'posted twice' }, 201);
+  const reversalToApprove = await post(created.operations, `/v1/payments/${lastRepayment.id}/reversals`, { reason: 'posted twice' }, 201);
   await offerOf(paidByAnchor.receivableId);
   // The anchor's word that it paid settles once the supplier acknowledges it.
   const claimedPayment = await post(anchor.admin, `/v1/receivables/${paidByAnchor.receivableId}/payments`, { amount: FACE, paidOn: DUE_DATE }, 202);
@@ -248,7 +274,13 @@ export async function buildWorld(platform: Platform, label: string): Promise<Wor
       funded: finFunded.id,
       repaid: finRepaid.id,
     },
-    payments: { repaid: repayment.id, byAnchor: byAnchor.id },
+    payments: {
+      repaid: repayment.id,
+      byAnchor: byAnchor.id,
+      reversalToApprove: { paymentId: lastRepayment.id, id: reversalToApprove.id },
+      reversalToReject: { paymentId: secondRepayment.id, id: reversalToReject.id },
+    },
+    financingItems: { funded: fundedItem, waiverToApprove: waiverToApprove.id, waiverToReject: waiverToReject.id },
     users: { toDeactivate: toDeactivate.userId, deactivated: deactivated.userId, invitation: invited.invitation.id },
     discharges: { toAcknowledge: toAcknowledge.id, toConfirm: toConfirmDischarge.id, toReject: toRejectDischarge.id },
     apiKey: apiKey.id,
@@ -287,6 +319,10 @@ const WORLD_ROWS: Record<string, string> = {
   payments: `t.receivable_id IN (SELECT id FROM receivables WHERE supplier_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   discharges: `t.supplier_id = ANY($1::uuid[]) OR t.anchor_id = ANY($1::uuid[])`,
   invoice_duplicate_flags: `t.invoice_id IN (SELECT id FROM invoices WHERE supplier_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
+  payment_runs: `t.organisation_id = ANY($1::uuid[])`,
+  payment_reversals: `t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]))`,
+  penalty_waivers: `t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]))`,
+  penalty_accruals: `t.program_id IN (SELECT id FROM programs WHERE bank_id = ANY($1::uuid[]))`,
   business_events: `t.organisation_id = ANY($1::uuid[]) OR t.chain_id = ANY($1::uuid[]::text[])
                     OR t.chain_id IN (SELECT id::text FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
   audit_chains: `t.chain_id = ANY($1::uuid[]::text[]) OR t.chain_id IN (SELECT id::text FROM programs WHERE bank_id = ANY($1::uuid[]) OR anchor_id = ANY($1::uuid[]))`,
@@ -697,9 +733,55 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     kind: 'object',
     owner: (w) => w.bank.operations,
     targets: (w) => [
-      { params: { id: w.receivables.funded }, body: { amount: FACE, paidOn: DUE_DATE }, supplierOwned: true },
+      { params: { id: w.receivables.funded }, body: { amount: '1000.00', paidOn: BUSINESS_DATE }, supplierOwned: true },
       { params: { id: w.receivables.open }, body: { amount: FACE, paidOn: DUE_DATE }, supplierOwned: true },
     ],
+  },
+  'POST /v1/payment-runs': {
+    kind: 'object',
+    owner: (w) => w.bank.operations,
+    targets: (w) => [{ body: { lines: [{ receivableId: w.receivables.funded, amount: '1000.00', paidOn: BUSINESS_DATE }] }, supplierOwned: true }],
+  },
+  'GET /v1/payments': {
+    kind: 'collection',
+    owner: (w) => w.bank.operations,
+    targets: (w) => [{}, { query: { receivableId: w.receivables.repaid } }, { query: { programId: w.programs.active } }],
+  },
+  'GET /v1/payments/{id}': { kind: 'object', owner: (w) => w.bank.operations, targets: (w) => [{ params: { id: w.payments.repaid }, supplierOwned: true }] },
+  'POST /v1/payments/{id}/reversals': {
+    kind: 'object',
+    owner: (w) => w.bank.operations,
+    targets: (w) => [{ params: { id: w.payments.repaid }, body: reason(), supplierOwned: true }],
+  },
+  'POST /v1/payments/{id}/reversals/{reversalId}/approve': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.payments.reversalToApprove.paymentId, reversalId: w.payments.reversalToApprove.id }, supplierOwned: true }],
+  },
+  'POST /v1/payments/{id}/reversals/{reversalId}/reject': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.payments.reversalToReject.paymentId, reversalId: w.payments.reversalToReject.id }, body: reason(), supplierOwned: true }],
+  },
+  'GET /v1/suppliers/{id}/statement': {
+    kind: 'object',
+    owner: (w) => w.suppliers[0].admin,
+    targets: (w) => [{ params: { id: w.suppliers[0].id }, supplierOwned: true }, { params: { id: w.suppliers[0].id }, query: { programId: w.programs.active }, supplierOwned: true }],
+  },
+  'POST /v1/financing-items/{id}/penalty-waivers': {
+    kind: 'object',
+    owner: (w) => w.bank.operations,
+    targets: (w) => [{ params: { id: w.financingItems.funded }, body: { amount: '1.00', reason: 'goodwill' }, supplierOwned: true }],
+  },
+  'POST /v1/financing-items/{id}/penalty-waivers/{waiverId}/approve': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.financingItems.funded, waiverId: w.financingItems.waiverToApprove }, supplierOwned: true }],
+  },
+  'POST /v1/financing-items/{id}/penalty-waivers/{waiverId}/reject': {
+    kind: 'object',
+    owner: (w) => w.bank.checker,
+    targets: (w) => [{ params: { id: w.financingItems.funded, waiverId: w.financingItems.waiverToReject }, body: reason(), supplierOwned: true }],
   },
 
   'GET /v1/discharges': {

@@ -15,6 +15,7 @@ import { CreditControls1764300030000 } from './migrations/1764300030000-credit-c
 import { InvoiceNumberKey1764300040000 } from './migrations/1764300040000-invoice-number-key';
 import { Discharges1764300040010 } from './migrations/1764300040010-discharges';
 import { BusinessCalendars1764300050000 } from './migrations/1764300050000-business-calendars';
+import { Servicing1764300060000 } from './migrations/1764300060000-servicing';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   InvoiceNumberKey1764300040000,
   Discharges1764300040010,
   BusinessCalendars1764300050000,
+  Servicing1764300060000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

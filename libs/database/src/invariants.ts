@@ -92,10 +92,12 @@ export const INVARIANTS: { name: string; sql: string }[] = [
              (r.status = 'OVERDUE' AND rc.status IN ('FINANCED','OVERDUE')))`,
   },
   {
-    name: 'a receivable in financing has a live financing',
+    name: 'a receivable in financing has a live financing (or a repaid one whose reserve is still owed)',
     sql: `SELECT rc.id, rc.status FROM receivables rc
            WHERE rc.status IN ('FINANCING_REQUESTED','FINANCED','OVERDUE')
-             AND NOT EXISTS (SELECT 1 FROM financing_items i WHERE i.receivable_id = rc.id AND i.status IN ${LIVE_ITEM})`,
+             AND NOT EXISTS (SELECT 1 FROM financing_items i WHERE i.receivable_id = rc.id AND i.status IN ${LIVE_ITEM})
+             AND NOT EXISTS (SELECT 1 FROM financing_items i WHERE i.receivable_id = rc.id AND i.status = 'REPAID'
+                               AND i.reserve_released < i.face_amount - i.advance)`,
   },
   {
     name: 'receivable parts sum to its face',
@@ -131,10 +133,35 @@ export const INVARIANTS: { name: string; sql: string }[] = [
                                                             AND c.amount = d.amount AND c.credit_note_number = d.credit_note_number)`,
   },
   {
-    name: 'settled receivables were paid exactly once, split without loss',
-    sql: `SELECT rc.id, rc.status, p.amount, p.to_bank, p.to_supplier FROM receivables rc
-            LEFT JOIN payments p ON p.receivable_id = rc.id
-           WHERE (rc.status = 'SETTLED') <> (p.id IS NOT NULL) OR p.to_bank + p.to_supplier <> p.amount`,
+    name: 'an unfinanced receivable is settled exactly when it was paid, once',
+    sql: `SELECT rc.id, rc.status FROM receivables rc
+           WHERE NOT EXISTS (SELECT 1 FROM financing_items i WHERE i.receivable_id = rc.id AND i.status = 'REPAID')
+             AND (rc.status = 'SETTLED') <> EXISTS (SELECT 1 FROM payments t WHERE t.receivable_id = rc.id AND t.financing_item_id IS NULL)`,
+  },
+  {
+    name: 'a financed receivable is settled exactly when its advance is repaid and its reserve released',
+    sql: `SELECT rc.id, rc.status, i.id AS item_id, i.principal_paid, i.reserve_released FROM receivables rc
+            JOIN financing_items i ON i.receivable_id = rc.id AND i.status = 'REPAID'
+           WHERE (rc.status = 'SETTLED') <> (i.principal_paid = i.advance AND i.reserve_released = i.face_amount - i.advance)`,
+  },
+  {
+    name: 'payments sum: what each financing collected equals its standing payments, reversals netted out',
+    sql: `SELECT i.id, i.principal_paid, i.penalty_paid, i.reserve_released, t.principal, t.penalty, t.reserve FROM financing_items i
+            LEFT JOIN (SELECT financing_item_id, SUM(principal_paid) AS principal, SUM(penalty_paid) AS penalty, SUM(to_supplier) AS reserve
+                         FROM payments WHERE financing_item_id IS NOT NULL AND reversed_at IS NULL GROUP BY financing_item_id) t
+              ON t.financing_item_id = i.id
+           WHERE i.principal_paid <> COALESCE(t.principal, 0) OR i.penalty_paid <> COALESCE(t.penalty, 0)
+              OR i.reserve_released <> COALESCE(t.reserve, 0)`,
+  },
+  {
+    name: 'penalty booked equals its accrual ledger, and covers what was paid and waived',
+    sql: `SELECT i.id, i.penalty_accrued, i.penalty_paid, i.penalty_waived, a.ledger, w.waived FROM financing_items i
+            LEFT JOIN (SELECT financing_item_id, SUM(amount) AS ledger FROM penalty_accruals GROUP BY financing_item_id) a
+              ON a.financing_item_id = i.id
+            LEFT JOIN (SELECT financing_item_id, SUM(amount) AS waived FROM penalty_waivers WHERE status = 'APPROVED' GROUP BY financing_item_id) w
+              ON w.financing_item_id = i.id
+           WHERE i.penalty_accrued <> COALESCE(a.ledger, 0) OR i.penalty_waived <> COALESCE(w.waived, 0)
+              OR i.penalty_paid + i.penalty_waived > i.penalty_accrued`,
   },
   {
     // "At that time": verified before the instruction was written and not yet superseded (both

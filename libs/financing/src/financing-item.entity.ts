@@ -23,5 +23,11 @@ export class FinancingItem {
   @Column({ type: 'date' }) maturityDate: string;
   @Column({ type: 'numeric' }) penaltyAccrued: string;
   @Column({ type: 'date', nullable: true }) penaltyAccruedTo: string | null;
+  /** Σ (advance outstanding × penalty rate) over the booked days; penaltyAccrued is it / basis, rounded once. */
+  @Column({ type: 'numeric' }) penaltyNumerator: string;
+  @Column({ type: 'numeric' }) principalPaid: string;
+  @Column({ type: 'numeric' }) penaltyPaid: string;
+  @Column({ type: 'numeric' }) penaltyWaived: string;
+  @Column({ type: 'numeric' }) reserveReleased: string;
   @Column({ type: 'text' }) status: FinancingItemStatus;
 }

@@ -11,11 +11,13 @@ import { FinancingService } from './financing.service';
 import { DisbursementService } from './disbursement.service';
 import { PaymentsService } from './payments.service';
 import { PortfolioService } from './portfolio.service';
+import { StatementsService } from './statements.service';
+import { PenaltyWaiversService } from './penalty-waivers.service';
 import { DailyFinancingHandler } from './jobs/daily-financing.handler';
 
 @Module({
   imports: [TypeOrmModule.forFeature([FinancingRequest, FinancingItem, Payment]), ProgramsModule, OffersModule, IdentityModule, ReceivablesModule],
-  providers: [FinancingService, DisbursementService, PaymentsService, PortfolioService, DailyFinancingHandler],
-  exports: [TypeOrmModule, FinancingService, DisbursementService, PaymentsService, PortfolioService, DailyFinancingHandler],
+  providers: [FinancingService, DisbursementService, PaymentsService, PortfolioService, StatementsService, PenaltyWaiversService, DailyFinancingHandler],
+  exports: [TypeOrmModule, FinancingService, DisbursementService, PaymentsService, PortfolioService, StatementsService, PenaltyWaiversService, DailyFinancingHandler],
 })
 export class FinancingModule {}

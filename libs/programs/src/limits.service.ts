@@ -68,4 +68,25 @@ export class LimitsService {
       [programId, enrolmentId, new Decimal(amount).toString()],
     );
   }
+
+  /**
+   * Takes utilisation back for an advance that is outstanding again (a reversed repayment).
+   * Whatever the line's status, but never past a limit: if the line was used meanwhile, the
+   * reversal waits until room is made.
+   */
+  async reinstate(manager: EntityManager, programId: string, enrolmentId: string, amount: Decimal.Value): Promise<void> {
+    const [row]: { enrolment_reinstated: boolean }[] = await manager.query(
+      `WITH program AS (
+         UPDATE programs SET utilised = utilised + $3, updated_at = now() WHERE id = $1 AND utilised + $3 <= limit_amount RETURNING id
+       ), enrolment AS (
+         UPDATE enrolments SET utilised = utilised + $3, updated_at = now()
+          WHERE id = $2 AND utilised + $3 <= sub_limit AND EXISTS (SELECT 1 FROM program) RETURNING id
+       )
+       SELECT EXISTS (SELECT 1 FROM enrolment) AS enrolment_reinstated FROM program`,
+      [programId, enrolmentId, new Decimal(amount).toString()],
+    );
+    if (!row?.enrolment_reinstated) {
+      throw conflict('limit_exceeded_by_reversal', 'the line has been used since: reinstating the advance would exceed a limit');
+    }
+  }
 }

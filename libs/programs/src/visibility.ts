@@ -133,7 +133,7 @@ export const FIELD_VISIBILITY = {
   payment: {
     SUPPLIER: 'all',
     BANK: 'all',
-    ANCHOR: ['id', 'receivableId', 'currency', 'amount', 'paidOn', 'createdAt'],
+    ANCHOR: ['id', 'receivableId', 'currency', 'amount', 'paidOn', 'createdAt', 'reversedAt'],
   },
   /** The bank's risk view of its book: nobody else reads it (an empty rule refuses the route: 403). */
   portfolio: { SUPPLIER: [], BANK: 'all', ANCHOR: [] },

@@ -61,8 +61,12 @@ export class FinancingListQuery extends PageQuery {
 }
 
 export class NewPaymentDto {
-  @AmountField('the amount the anchor paid; must equal the face amount', '1000000.00') amount: string;
-  @DateField('date the anchor paid', '2026-05-27') paidOn: string;
+  @AmountField(
+    'the amount the anchor paid. Financed: any positive amount, allocated penalty → advance → reserve, any excess owed back to the anchor; unfinanced: exactly the face amount',
+    '1000000.00',
+  )
+  amount: string;
+  @DateField('date the anchor paid; for a financed receivable between the value date and today', '2026-05-27') paidOn: string;
 }
 
 export class FinancingItemDto implements FinancingItemView {
@@ -127,13 +131,18 @@ export class PaymentDto implements PaymentView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) receivableId: string;
   @NotForAnchor({ format: 'uuid', nullable: true, type: String }) financingItemId?: string | null;
+  @NotForAnchor({ format: 'uuid', nullable: true, type: String, description: 'the payment run (file) it came in' }) paymentRunId?: string | null;
   @ApiProperty({ example: 'CNY' }) currency: string;
   @ApiProperty({ example: '1000000.00' }) amount: string;
-  @NotForAnchor({ example: '900000.00', description: 'the advance, back to the bank' }) toBank?: string;
-  @NotForAnchor({ example: '100000.00', description: 'the reserve F − A (all of it when unfinanced)' }) toSupplier?: string;
-  @NotForAnchor({ example: '0.00', description: 'penalty interest owed to the bank on top of the payment' }) penaltyDue?: string;
+  @NotForAnchor({ example: '900000.00', description: 'penalty and advance collected for the bank' }) toBank?: string;
+  @NotForAnchor({ example: '100000.00', description: 'reserve F − A released to the supplier (all of it when unfinanced)' }) toSupplier?: string;
+  @NotForAnchor({ example: '0.00', description: 'penalty booked and outstanding when the payment was recorded' }) penaltyDue?: string;
+  @NotForAnchor({ example: '0.00', description: 'paid towards the penalty (allocated first)' }) penaltyPaid?: string;
+  @NotForAnchor({ example: '900000.00', description: 'paid towards the advance (allocated second)' }) principalPaid?: string;
+  @NotForAnchor({ example: '0.00', description: 'paid beyond every claim: owed back to the anchor' }) excess?: string;
   @ApiProperty({ format: 'date' }) paidOn: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'set when an approved reversal undid the payment' }) reversedAt: string | null;
 }
 
 class ProgramExposureDto implements ProgramExposure {

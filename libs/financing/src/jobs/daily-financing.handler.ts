@@ -5,14 +5,13 @@ import { DayCountBasis, IsoDate, parseIsoDate } from '@scf/core';
 import { BusinessDaysService } from '@scf/database';
 import { JOBS, JobHandler, JobPayloads } from '@scf/queue';
 import { FinancingService } from '../financing.service';
-import { penaltyAsOf } from '../penalty';
-
-const ACCRUAL_BATCH = 1000;
+import { bookPenalty } from '../penalty';
+import { lockProgramForServicing } from '../servicing-locks';
 
 export interface DailyFinancingResult {
   /** The date every program ran for when the job named one; otherwise each program's own. */
   businessDate?: IsoDate;
-  programs: number;
+  programsClosed: number;
   requestsOverdue: number;
   requestsLapsed: number;
   itemsAccrued: number;
@@ -22,7 +21,11 @@ export interface DailyFinancingResult {
 interface OverdueItemRow {
   id: string;
   advance: string;
+  principal_paid: string;
   maturity_date: string;
+  penalty_accrued: string;
+  penalty_accrued_to: string | null;
+  penalty_numerator: string;
   currency: string;
   grace_days: number;
   penalty_rate: string;
@@ -30,13 +33,13 @@ interface OverdueItemRow {
 }
 
 /**
- * End of day for financing, per program for the business date it has reached (see
- * BusinessDaysService.dueForEndOfDay), each program in its own transaction: funded items past maturity + grace become
- * OVERDUE (with their request and receivable), penalty interest is recomputed from scratch as of
- * that date (see penaltyAsOf for the convention), unfunded requests that can no longer be funded
- * lapse (FinancingService.lapseUnfundable), and programs past their validity expire.
- * Running it twice for a date changes nothing the second time; running it for an earlier date
- * never lowers a penalty already accrued to a later one.
+ * End of day for financing, per program for the business date it has reached in its own time zone
+ * (BusinessDaysService.dueForEndOfDay). Each program closes its day in its own transaction that
+ * first claims the program and date (end_of_day_runs): a crash loses at most the program under
+ * way, and a re-run, a resumed run or a concurrent one skips the programs already closed, so
+ * nothing is booked twice (the penalty ledger's key on financing × day is the backstop). Closing a
+ * day: funded items past maturity + grace become OVERDUE, penalty is booked into the ledger,
+ * unfunded requests that can no longer be funded lapse, and a program past its validity expires.
  */
 @Injectable()
 export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINANCING> {
@@ -51,19 +54,32 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
 
   async handle(data: JobPayloads[typeof JOBS.DAILY_FINANCING]): Promise<DailyFinancingResult> {
     const date = data.businessDate === undefined ? undefined : parseIsoDate(data.businessDate, 'businessDate');
-    const result: DailyFinancingResult = { businessDate: date, programs: 0, requestsOverdue: 0, requestsLapsed: 0, itemsAccrued: 0, programsExpired: 0 };
+    const result: DailyFinancingResult = { businessDate: date, programsClosed: 0, requestsOverdue: 0, requestsLapsed: 0, itemsAccrued: 0, programsExpired: 0 };
     for (const { programId, businessDate } of await this.businessDays.dueForEndOfDay(this.job, date)) {
-      await this.dataSource.transaction(async (manager) => {
-        // Claimed first: a concurrent run for the same program and date waits here, then skips it.
-        if (!(await this.businessDays.recordEndOfDay(manager, this.job, programId, businessDate))) return;
-        result.programs += 1;
-        result.requestsOverdue += await this.markOverdue(manager, programId, businessDate);
-        result.itemsAccrued += await this.accruePenalties(manager, programId, businessDate);
-        result.requestsLapsed += await this.financing.lapseUnfundable(manager, programId, businessDate);
-        result.programsExpired += await this.expirePrograms(manager, programId, businessDate);
-      });
+      const closed = await this.dataSource.transaction((manager) => this.closeProgramDay(manager, programId, businessDate));
+      if (!closed) continue;
+      result.programsClosed += 1;
+      result.requestsOverdue += closed.requestsOverdue;
+      result.itemsAccrued += closed.itemsAccrued;
+      result.requestsLapsed += closed.requestsLapsed;
+      result.programsExpired += closed.programsExpired;
     }
     return result;
+  }
+
+  /**
+   * One program's day. The program row is taken first, as repayments, reversals and waivers take
+   * it, so none of them interleaves with the booking; the run is recorded first under that lock,
+   * so a second run for the same date finds it and does nothing.
+   */
+  private async closeProgramDay(manager: EntityManager, programId: string, businessDate: IsoDate) {
+    await lockProgramForServicing(manager, programId);
+    if (!(await this.businessDays.recordEndOfDay(manager, this.job, programId, businessDate))) return undefined;
+    const requestsOverdue = await this.markOverdue(manager, programId, businessDate);
+    const itemsAccrued = await this.bookPenalties(manager, programId, businessDate);
+    const requestsLapsed = await this.financing.lapseUnfundable(manager, programId, businessDate);
+    const programsExpired = await this.expireProgram(manager, programId, businessDate);
+    return { requestsOverdue, itemsAccrued, requestsLapsed, programsExpired };
   }
 
   /** Returns how many requests became overdue; each gets a business event. */
@@ -72,9 +88,9 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
       `WITH overdue_items AS (
          UPDATE financing_items i SET status = 'OVERDUE'
            FROM financing_requests r, programs p
-          WHERE r.id = i.financing_request_id AND p.id = r.program_id
+          WHERE r.id = i.financing_request_id AND p.id = r.program_id AND r.program_id = $2
             AND i.status = 'LIVE' AND r.status IN ('FUNDED','OVERDUE')
-            AND i.maturity_date + p.grace_days < $1::date AND r.program_id = $2
+            AND i.maturity_date + p.grace_days < $1::date
          RETURNING i.receivable_id, i.financing_request_id),
        overdue_receivables AS (
          UPDATE receivables SET status = 'OVERDUE'
@@ -99,49 +115,69 @@ export class DailyFinancingHandler implements JobHandler<typeof JOBS.DAILY_FINAN
     return requests.length;
   }
 
-  /** Penalty as of the business date for every overdue item, in batches, priced by libs/core. */
-  private async accruePenalties(manager: EntityManager, programId: string, businessDate: IsoDate): Promise<number> {
-    let accrued = 0;
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const items: OverdueItemRow[] = await manager.query(
-        `SELECT i.id, i.advance, i.maturity_date, r.currency, p.grace_days, p.penalty_rate, p.day_count_basis
-           FROM financing_items i
-           JOIN financing_requests r ON r.id = i.financing_request_id
-           JOIN programs p ON p.id = r.program_id
-          WHERE i.status = 'OVERDUE' AND (i.penalty_accrued_to IS NULL OR i.penalty_accrued_to <= $1::date) AND i.id > $2
-            AND r.program_id = $4
-          ORDER BY i.id LIMIT $3`,
-        [businessDate, after, ACCRUAL_BATCH, programId],
+  /**
+   * Books each overdue financing's penalty for the days up to the date into the ledger, at the
+   * program's penalty rate in force now, on the advance outstanding now (see bookPenalty).
+   */
+  private async bookPenalties(manager: EntityManager, programId: string, businessDate: IsoDate): Promise<number> {
+    const items: OverdueItemRow[] = await manager.query(
+      `SELECT i.id, i.advance, i.principal_paid, i.maturity_date, i.penalty_accrued, i.penalty_accrued_to, i.penalty_numerator,
+              r.currency, p.grace_days, p.penalty_rate, p.day_count_basis
+         FROM financing_items i
+         JOIN financing_requests r ON r.id = i.financing_request_id
+         JOIN programs p ON p.id = r.program_id
+        WHERE r.program_id = $1 AND i.status = 'OVERDUE' AND (i.penalty_accrued_to IS NULL OR i.penalty_accrued_to < $2::date)
+        ORDER BY i.id`,
+      [programId, businessDate],
+    );
+    const ledger = { item: [] as string[], date: [] as string[], outstanding: [] as string[], rate: [] as string[], amount: [] as string[] };
+    const totals = { item: [] as string[], numerator: [] as string[], accrued: [] as string[] };
+    for (const item of items) {
+      const booking = bookPenalty(
+        {
+          advance: item.advance,
+          principalPaid: item.principal_paid,
+          currency: item.currency,
+          maturityDate: item.maturity_date,
+          graceDays: item.grace_days,
+          basis: Number(item.day_count_basis) as DayCountBasis,
+          penaltyRate: item.penalty_rate,
+          accruedTo: item.penalty_accrued_to,
+          numerator: item.penalty_numerator,
+          accrued: item.penalty_accrued,
+        },
+        businessDate,
       );
-      if (items.length === 0) return accrued;
-      const penalties = items.map(
-        (item) =>
-          penaltyAsOf(
-            {
-              advance: item.advance,
-              currency: item.currency,
-              maturityDate: item.maturity_date,
-              graceDays: item.grace_days,
-              penaltyRate: item.penalty_rate,
-              basis: Number(item.day_count_basis) as DayCountBasis,
-            },
-            businessDate,
-          ).penalty,
-      );
-      await manager.query(
-        `UPDATE financing_items i SET penalty_accrued = v.penalty, penalty_accrued_to = $1::date
-           FROM unnest($2::uuid[], $3::numeric[]) AS v(id, penalty)
-          WHERE i.id = v.id`,
-        [businessDate, items.map((item) => item.id), penalties.map((penalty) => penalty.toString())],
-      );
-      accrued += items.length;
-      after = items[items.length - 1].id;
+      if (booking.days.length === 0) continue;
+      for (const day of booking.days) {
+        ledger.item.push(item.id);
+        ledger.date.push(day.accrualDate);
+        ledger.outstanding.push(day.advanceOutstanding.toString());
+        ledger.rate.push(day.penaltyRate.toString());
+        ledger.amount.push(day.amount.toString());
+      }
+      totals.item.push(item.id);
+      totals.numerator.push(booking.numerator.toString());
+      totals.accrued.push(booking.accrued.toString());
     }
+    if (totals.item.length === 0) return 0;
+    await manager.query(
+      `INSERT INTO penalty_accruals (financing_item_id, accrual_date, program_id, advance_outstanding, penalty_rate, amount)
+       SELECT v.item, v.day, $1, v.outstanding, v.rate, v.amount
+         FROM unnest($2::uuid[], $3::date[], $4::numeric[], $5::numeric[], $6::numeric[]) AS v(item, day, outstanding, rate, amount)`,
+      [programId, ledger.item, ledger.date, ledger.outstanding, ledger.rate, ledger.amount],
+    );
+    await manager.query(
+      `UPDATE financing_items i SET penalty_numerator = v.numerator, penalty_accrued = v.accrued, penalty_accrued_to = $1::date
+         FROM unnest($2::uuid[], $3::numeric[], $4::numeric[]) AS v(id, numerator, accrued)
+        WHERE i.id = v.id`,
+      [businessDate, totals.item, totals.numerator, totals.accrued],
+    );
+    return totals.item.length;
   }
 
   /** A program is valid through its valid_to date; the day after, it finances nothing new. */
-  private async expirePrograms(manager: EntityManager, programId: string, businessDate: IsoDate): Promise<number> {
+  private async expireProgram(manager: EntityManager, programId: string, businessDate: IsoDate): Promise<number> {
     const [programs]: [{ id: string }[], number] = await manager.query(
       `UPDATE programs SET status = 'EXPIRED', updated_at = now() WHERE id = $2 AND status = 'ACTIVE' AND valid_to < $1::date RETURNING id`,
       [businessDate, programId],
