@@ -11,10 +11,12 @@ const SEPARATORS = new RegExp(DOCUMENT_NUMBER_SEPARATORS, 'gu');
 
 /**
  * The key under which two spellings of one invoice number are the same invoice: Unicode NFKC
- * (full-width "ＩＮＶ－００１" is "INV-001"), lower case, and no separators, so "INV-2026/001",
+ * (full-width "ＩＮＶ－００１" is "INV-001"), lower case, and no separators (NFKC again after each step), so "INV-2026/001",
  * "inv 2026 001" and "Inv_2026.001" share the key "inv2026001". Empty when the number holds
  * nothing but separators: such a number identifies nothing.
  */
 export function normaliseDocumentNumber(number: string): string {
-  return number.normalize('NFKC').toLowerCase().replace(SEPARATORS, '');
+  // NFKC again after lower-casing and after removing separators: either can leave marks next to a
+  // new neighbour that composes or reorders, and a key must be its own key (idempotent).
+  return number.normalize('NFKC').toLowerCase().normalize('NFKC').replace(SEPARATORS, '').normalize('NFKC');
 }

@@ -13,7 +13,7 @@ function fakeDataSource(manualDate?: string): DataSource {
 }
 
 const clockOf = (clock: AppConfig['clock'], manualDate?: string) =>
-  new ClockService(loadConfig({ CLOCK: clock }), fakeDataSource(manualDate));
+  new ClockService(loadConfig({ NODE_ENV: 'test', CLOCK: clock }), fakeDataSource(manualDate));
 
 describe('ClockService', () => {
   afterEach(() => jest.useRealTimers());

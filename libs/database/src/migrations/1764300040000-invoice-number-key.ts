@@ -14,8 +14,8 @@ export class InvoiceNumberKey1764300040000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE invoices ADD COLUMN invoice_number_key text GENERATED ALWAYS AS (
-        regexp_replace(lower(normalize(invoice_number, NFKC)),
-                       '[\\s\\-_/\\\\.\\u00ad\\u1680\\u180e\\u2010-\\u2015\\u2028\\u2029\\u2060\\u200b-\\u200f\\u2212\\ufeff]', '', 'g')
+        normalize(regexp_replace(normalize(lower(normalize(invoice_number, NFKC)), NFKC),
+                       '[\\s\\-_/\\\\.\\u00ad\\u1680\\u180e\\u2010-\\u2015\\u2028\\u2029\\u2060\\u200b-\\u200f\\u2212\\ufeff]', '', 'g'), NFKC)
       ) STORED`);
     await q.query(`ALTER TABLE invoices ADD CONSTRAINT invoices_number_key_not_empty CHECK (invoice_number_key <> '')`);
     // Spellings that were distinct before and are one invoice now must be resolved by hand first.
