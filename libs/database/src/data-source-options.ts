@@ -9,6 +9,7 @@ import { AuditChainHeadGuard1764300005010 } from './migrations/1764300005010-aud
 import { ApplicationRole1764300005020 } from './migrations/1764300005020-application-role';
 import { OutboxMessageId1764300006000 } from './migrations/1764300006000-outbox-message-id';
 import { IdempotencyCommitted1764300007000 } from './migrations/1764300007000-idempotency-committed';
+import { IdempotencyOneTransaction1764300080000 } from './migrations/1764300080000-idempotency-one-transaction';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   ApplicationRole1764300005020,
   OutboxMessageId1764300006000,
   IdempotencyCommitted1764300007000,
+  IdempotencyOneTransaction1764300080000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
