@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@scf/config';
 import { ApiModule } from './api.module';
+import { requireJsonBodies } from './http/content-type';
 import { documentCrossCuttingBehaviour } from './http/openapi-conventions';
 import { validationPipe } from './http/validation';
 import { applyHttpSecurity } from './security/http-security';
@@ -30,6 +31,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
     bodyParser: false,
   });
   applyHttpSecurity(app, config);
+  app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: '20mb' });
   app.useGlobalPipes(validationPipe);
   const document = buildOpenApi(app);

@@ -252,7 +252,7 @@ export class PaymentsService {
         FOR UPDATE OF rc`,
       [receivableId, actor.organisationId],
     );
-    if (!row) throw notFound('receivable');
+    if (!row) throw notFound('receivable', 'id');
     return row;
   }
 

@@ -284,7 +284,7 @@ export class InvoicesService {
          FROM invoices i WHERE i.id = $1 AND ${visibleTo(actor, 'i', '$2')}`,
       [invoiceId, actor.organisationId],
     );
-    if (!invoice) throw notFound('invoice');
+    if (!invoice) throw notFound('invoice', 'invoiceId');
     return invoice;
   }
 

@@ -100,7 +100,7 @@ export class OrganisationsController {
   @Roles(Role.BANK_ADMIN, Role.ANCHOR_ADMIN, Role.SUPPLIER_ADMIN)
   @ApiCreatedResponse({ type: UserDto })
   async addUser(@CurrentActor() actor: Actor, @Param('id', new IdPipe()) id: string, @Body() body: NewUserDto): Promise<UserDto> {
-    if (id !== actor.organisationId) throw notFound('organisation');
+    if (id !== actor.organisationId) throw notFound('organisation', 'id');
     if (!body.roles?.length) throw invalid('roles_required', 'name at least one role for the new user', 'roles');
     const user = await this.organisations.addUser({
       organisationId: id,
