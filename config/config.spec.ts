@@ -3,11 +3,12 @@ import { ConfigError, loadConfig } from './index';
 describe('loadConfig', () => {
   it('uses development defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ env: 'development', port: 3000, clock: 'system', idempotencyTtlHours: 24 });
+    expect(config).toMatchObject({ env: 'development', port: 3000, host: '127.0.0.1', clock: 'system', idempotencyTtlHours: 24 });
   });
 
   it.each([
     [{ PORT: 'abc' }, /PORT="abc" is invalid/],
+    [{ HOST: 'http://0.0.0.0' }, /HOST="http:\/\/0.0.0.0" is invalid/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres:/],
     [{ REDIS_URL: 'not a url' }, /REDIS_URL="not a url" is not a URL/],
     [{ NODE_ENV: 'production' }, /JWT_SECRET must be set/],
