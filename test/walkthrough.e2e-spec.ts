@@ -40,6 +40,5 @@ describe('the README walkthrough', () => {
       `SELECT f.status, (SELECT count(*)::int FROM payments) AS n FROM financing_requests f`,
     );
     expect(financing).toEqual({ status: 'REPAID', n: 1 });
-
   });
 });
