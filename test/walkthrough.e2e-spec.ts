@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +29,11 @@ describe('the README walkthrough', () => {
     await run(process.execPath, [join(DIST, 'apps/cli/src/seed-demo.js'), api], { env: platform.env });
   });
   afterAll(() => platform?.stop());
+
+  it('is shown verbatim in the README', () => {
+    const script = readFileSync(join(ROOT, 'scripts/walkthrough.sh'), 'utf8');
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`\`\`\`bash\n${script}\`\`\``);
+  });
 
   it('runs as pasted: accept, fund, pay at maturity, repaid', async () => {
     const { stdout } = await run('bash', [join(ROOT, 'scripts/walkthrough.sh')], { env: { ...platform.env, API: api } }).catch((error) => {
