@@ -7,7 +7,7 @@ describe('loadConfig', () => {
   it('uses development defaults, built-in secrets included, when NODE_ENV=development or test', () => {
     for (const NODE_ENV of ['development', 'test']) {
       const config = loadConfig({ NODE_ENV });
-      expect(config).toMatchObject({ env: NODE_ENV, port: 3000, clock: 'system', idempotencyTtlHours: 24, rateLimitLoginsPerAddressPerMinute: 60, endOfDayTickSeconds: 900 });
+      expect(config).toMatchObject({ env: NODE_ENV, port: 3000, host: '127.0.0.1', clock: 'system', idempotencyTtlHours: 24, rateLimitLoginsPerAddressPerMinute: 60, endOfDayTickSeconds: 900 });
       expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
       expect(config.encryptionKeys).toHaveLength(1);
     }
@@ -33,6 +33,7 @@ describe('loadConfig', () => {
 
   it.each([
     [{ NODE_ENV: 'development', PORT: 'abc' }, /PORT="abc" is invalid/],
+    [{ NODE_ENV: 'development', HOST: 'http://0.0.0.0' }, /HOST="http:\/\/0.0.0.0" is invalid/],
     [{ NODE_ENV: 'development', DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres:/],
     [{ NODE_ENV: 'development', REDIS_URL: 'not a url' }, /REDIS_URL="not a url" is not a URL/],
     [{ NODE_ENV: 'production' }, /JWT_SECRET/],

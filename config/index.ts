@@ -5,6 +5,8 @@
 export interface AppConfig {
   readonly env: 'development' | 'test' | 'production';
   readonly port: number;
+  /** The address the API listens on: loopback unless exposed on purpose (docker/ sets 0.0.0.0). */
+  readonly host: string;
   readonly databaseUrl: string;
   readonly redisUrl: string;
   readonly jwtSecret: string;
@@ -46,6 +48,7 @@ type Env = Record<string, string | undefined>;
 // NODE_ENV has no default here: unset means production (see nodeEnvOf).
 const DEFAULTS: Env = {
   PORT: '3000',
+  HOST: '127.0.0.1',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/scf',
   REDIS_URL: 'redis://127.0.0.1:6379/0',
   JWT_TTL_SECONDS: '3600',
@@ -110,6 +113,15 @@ function url(env: Env, name: string, protocols: string[]): string {
   return value;
 }
 
+/** An IPv4 or IPv6 address or a host name: what Node's server.listen() accepts as its host. */
+function host(env: Env): string {
+  const value = read(env, 'HOST');
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(value) && !/^[0-9A-Fa-f:.]{2,45}$/.test(value)) {
+    throw new ConfigError(`HOST="${value}" is invalid: use an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`);
+  }
+  return value;
+}
+
 function corsOrigins(env: Env): string[] {
   const origins = read(env, 'CORS_ORIGINS', true).split(',').map((o) => o.trim()).filter(Boolean);
   for (const origin of origins) {
@@ -166,6 +178,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return Object.freeze({
     env: nodeEnv,
     port: integer(env, 'PORT', 0, 65535),
+    host: host(env),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret,

@@ -133,7 +133,7 @@ const UNREADABLE: Record<string, string>[] = [
   { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' },
   { 'Content-Type': 'application/json', 'Content-Encoding': 'x-unknown' },
 ];
-// The body is not read as JSON: the route then sees no body, refused where fields are required.
+// Not JSON: refused with 415 whatever the route, before anything reads the body.
 const OTHER_TYPES = ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/merge-patch+json', ''];
 // Harmless on their own; mixed into the breakers above.
 const NOISE: Mutation[] = [
@@ -284,14 +284,12 @@ describe('fuzzing every write route with malformed requests', () => {
           apply: (d: Draft) => ({ ...d, raw: Buffer.concat([Buffer.from('{"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(`":1,${JSON.stringify(d.body).slice(1)}`)]) }),
         }),
       );
-      if (hasRequired) {
-        list.push(
-          fc.constantFrom(...OTHER_TYPES).map((type) => ({
-            what: `Content-Type: ${type}`,
-            apply: (d: Draft) => ({ ...d, headers: { ...d.headers, 'Content-Type': type } }),
-          })),
-        );
-      }
+      list.push(
+        fc.constantFrom(...OTHER_TYPES).map((type) => ({
+          what: `Content-Type: ${type}`,
+          apply: (d: Draft) => ({ ...d, headers: { ...d.headers, 'Content-Type': type } }),
+        })),
+      );
     }
     list.push(fc.constantFrom(...MALFORMED_JSON).map((text) => ({ what: `malformed JSON ${JSON.stringify(text)}`, apply: (d: Draft) => ({ ...d, raw: text }) })));
     list.push(
@@ -435,6 +433,52 @@ describe('fuzzing every write route with malformed requests', () => {
       if (wrong.length) failures.push(`${key}: ${wrong.join('; ')}`);
     }
     expect(failures).toEqual([]);
+    expect(snapshotDiff(before, await snapshotTables(platform))).toEqual({});
+  });
+
+  it('refuses a body of any other type than JSON with 415 problem+json on every route that reads one, and changes no row', async () => {
+    const before = await snapshotTables(platform);
+    const wrong: string[] = [];
+    for (const { key, op, owner, target } of writeRoutes()) {
+      if (!op.requestBody) continue;
+      if (owner) await relogin(platform, owner);
+      for (const type of OTHER_TYPES) {
+        const draft = validDraft(op, owner, target);
+        const res = await sendDraft(key, { ...draft, headers: { ...draft.headers, 'Content-Type': type } });
+        if (res.status !== 415 || res.body?.code !== 'unsupported_media_type' || !/^application\/problem\+json/.test(String(res.headers['content-type']))) {
+          wrong.push(`${key} with ${JSON.stringify(type)} → ${res.status} ${res.body?.code ?? ''}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(snapshotDiff(before, await snapshotTables(platform))).toEqual({});
+  });
+
+  it('refuses NUL and unpaired surrogates in every string field of every route with 400 naming the field, and changes no row', async () => {
+    const MALFORMED = { NUL: 'a\u0000b', 'lone high surrogate': 'a\ud800', 'lone low surrogate': '\udc00b' };
+    const fieldOf = (path: (string | number)[]) => path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i ? `.${part}` : part)).join('');
+    const before = await snapshotTables(platform);
+    const wrong: string[] = [];
+    let fields = 0;
+    for (const { key, op, owner, target } of writeRoutes()) {
+      const bodySchema = op.requestBody?.content['application/json']?.schema;
+      if (!bodySchema) continue;
+      if (owner) await relogin(platform, owner);
+      const base = validDraft(op, owner, target);
+      const strings = slotsOf(base.body, resolve(bodySchema)).filter((slot) => typeof slot.path.reduce<Json>((node, part) => (node as never)[part], base.body!) === 'string');
+      fields += strings.length;
+      for (const slot of strings) {
+        for (const [what, text] of Object.entries(MALFORMED)) {
+          const draft = validDraft(op, owner, target);
+          const res = await sendDraft(key, { ...draft, body: setAt(draft.body!, slot.path, text) });
+          if (res.status !== 400 || res.body?.code !== 'validation_failed' || res.body?.field !== fieldOf(slot.path)) {
+            wrong.push(`${key} ${fieldOf(slot.path)} with ${what} → ${res.status} ${res.body?.code ?? ''} ${res.body?.field ?? ''}`);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(fields).toBeGreaterThanOrEqual(40);
     expect(snapshotDiff(before, await snapshotTables(platform))).toEqual({});
   });
 

@@ -1,5 +1,7 @@
-import { Platform } from './support/platform';
-import { auth, createBank } from './support/fixtures';
+jest.setTimeout(120_000);
+
+import { Platform, waitFor } from './support/platform';
+import { auth, Bank, createActiveProgram, createAnchor, createBank, enrolNewSupplier, Session } from './support/fixtures';
 
 describe('Idempotency-Key', () => {
   let platform: Platform;
@@ -68,46 +70,158 @@ describe('Idempotency-Key', () => {
     expect(keys.length).toBe(0);
   });
 
-  describe('when the process dies after its commit, before storing the response', () => {
-    // Stands in for the crash: storing the response (state DONE) fails for keys starting "dies-".
+  describe('one transaction per claimed request', () => {
+    let bank: Bank;
+    let anchor: { id: string; admin: Session };
+    let supplier: Session;
+    let programId: string;
     beforeAll(async () => {
-      await platform.sql(`
-        CREATE FUNCTION fail_to_store_response() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'response lost'; END $$`);
-      await platform.sql(`
-        CREATE TRIGGER idempotency_response_lost BEFORE UPDATE ON idempotency_keys FOR EACH ROW
-        WHEN (NEW.state = 'DONE' AND NEW.key LIKE 'dies-%') EXECUTE FUNCTION fail_to_store_response()`);
-    });
-    afterAll(async () => {
-      await platform.sql(`DROP TRIGGER idempotency_response_lost ON idempotency_keys`);
-      await platform.sql(`DROP FUNCTION fail_to_store_response()`);
+      bank = await createBank(platform);
+      anchor = await createAnchor(platform, bank);
+      programId = (await createActiveProgram(platform, bank, anchor.id)).id;
+      supplier = (await enrolNewSupplier(platform, bank, anchor, programId, '5000000.00')).admin;
     });
 
-    it('never carries the request out again: a retry learns it was done', async () => {
-      const bank = await createBank(platform);
-      const body = anchorBody('idem-9@anchor.test');
-      const send = () => platform.http().post('/v1/organisations').set(auth(bank.admin)).set('Idempotency-Key', 'dies-0000001').send(body);
+    const invoice = (invoiceNumber: string) => ({ programId, invoiceNumber, currency: 'CNY', amount: '1000.00', issueDate: '2026-02-26', dueDate: '2026-05-27' });
+    const submit = (key: string, body: object) => platform.http().post('/v1/invoices').set(auth(supplier)).set('Idempotency-Key', key).send(body);
+    const invoicesNumbered = async (invoiceNumber: string) =>
+      (await platform.sql<{ n: number }>(`SELECT count(*)::int AS n FROM invoices WHERE invoice_number = $1`, [invoiceNumber]))[0].n;
+    const submitted = async (invoiceNumber: string): Promise<string> => {
+      const res = await submit(`sub-${invoiceNumber}`, invoice(invoiceNumber));
+      expect(res.status).toBe(201);
+      return res.body.id;
+    };
+    // then(): supertest sends only when awaited, and some of these must be in flight while the test goes on.
+    // The timeout turns a request stuck behind the test's own lock into a failure instead of a hang.
+    const reject = (invoiceId: string, key: string) =>
+      platform
+        .http()
+        .post(`/v1/invoices/${invoiceId}/reject`)
+        .set(auth(anchor.admin))
+        .set('Idempotency-Key', key)
+        .timeout(10_000)
+        .send({ reason: 'wrong amount' })
+        .then((res) => res);
+    const statusOf = async (invoiceId: string) => (await platform.sql<{ status: string }>(`SELECT status FROM invoices WHERE id = $1`, [invoiceId]))[0].status;
 
-      expect((await send()).status).toBe(500);
-      const [key] = await platform.sql<{ state: string }>(`SELECT state FROM idempotency_keys WHERE key = 'dies-0000001'`);
-      expect(key.state).toBe('COMMITTED');
+    /** Holds the invoice's row lock in a transaction of its own, so that a request rejecting it waits mid-transaction. */
+    async function blockInvoice(invoiceId: string) {
+      const client = await platform.db.connect();
+      await client.query('BEGIN');
+      await client.query(`SELECT 1 FROM invoices WHERE id = $1 FOR UPDATE`, [invoiceId]);
+      return {
+        /** The backend of the request waiting behind the lock, once it waits. */
+        waiter: () =>
+          waitFor(async () => {
+            const [row] = await platform.sql<{ pid: number }>(
+              `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%invoices%'`,
+            );
+            return row?.pid;
+          }),
+        release: async () => {
+          await client.query('ROLLBACK');
+          client.release();
+        },
+      };
+    }
 
-      const soon = await send();
-      expect(soon.status).toBe(409);
-      expect(soon.body.code).toBe('idempotency_key_in_progress');
-
-      await platform.sql(`UPDATE idempotency_keys SET created_at = now() - interval '2 minutes' WHERE key = 'dies-0000001'`);
-      const later = await send();
-      expect(later.status).toBe(409);
-      expect(later.body.code).toBe('idempotency_key_response_lost');
-      expect((await platform.sql(`SELECT count(*)::int AS n FROM users WHERE email = 'idem-9@anchor.test'`))[0].n).toBe(1);
+    it('a single invoice submission whose response is lost replays it', async () => {
+      const body = invoice('INV-LOST-1');
+      const first = await submit('lost-0000001', body);
+      const retry = await submit('lost-0000001', body);
+      expect(first.status).toBe(201);
+      expect(retry.status).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toEqual(first.body);
+      expect(await invoicesNumbered('INV-LOST-1')).toBe(1);
     });
 
-    it('marks nothing COMMITTED for a request that failed before committing', async () => {
-      const bank = await createBank(platform);
-      const failing = { ...anchorBody('idem-10@anchor.test'), name: '' };
-      expect((await platform.http().post('/v1/organisations').set(auth(bank.admin)).set('Idempotency-Key', 'dies-0000002').send(failing)).status).toBe(400);
-      expect(await platform.sql(`SELECT 1 FROM idempotency_keys WHERE key = 'dies-0000002'`)).toEqual([]);
+    describe('when storing the response fails after the request wrote', () => {
+      // Stands in for a crash between the request's writes and its response: storing keys "dies-…" fails.
+      beforeAll(async () => {
+        await platform.sql(`CREATE FUNCTION fail_to_store_response() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'response lost'; END $$`);
+        await platform.sql(
+          `CREATE TRIGGER idempotency_response_lost BEFORE INSERT ON idempotency_keys FOR EACH ROW WHEN (NEW.key LIKE 'dies-%') EXECUTE FUNCTION fail_to_store_response()`,
+        );
+      });
+      afterAll(async () => {
+        await platform.sql(`DROP TRIGGER IF EXISTS idempotency_response_lost ON idempotency_keys`);
+        await platform.sql(`DROP FUNCTION IF EXISTS fail_to_store_response()`);
+      });
+
+      it('commits none of its writes, and the retry carries the submission out once (not duplicate_invoice)', async () => {
+        const body = invoice('INV-DIES-1');
+        const failed = await submit('dies-0000001', body);
+        expect(failed.status).toBe(500);
+        expect(await invoicesNumbered('INV-DIES-1')).toBe(0);
+        expect(await platform.sql(`SELECT 1 FROM idempotency_keys WHERE key = 'dies-0000001'`)).toEqual([]);
+
+        await platform.sql(`DROP TRIGGER idempotency_response_lost ON idempotency_keys`);
+        const retry = await submit('dies-0000001', body);
+        expect(retry.status).toBe(201);
+        expect(retry.body.invoiceNumber).toBe('INV-DIES-1');
+        const replay = await submit('dies-0000001', body);
+        expect(replay.headers['idempotent-replayed']).toBe('true');
+        expect(replay.body).toEqual(retry.body);
+        expect(await invoicesNumbered('INV-DIES-1')).toBe(1);
+      });
+    });
+
+    it('never takes over a claim whose request is still running, however long it runs', async () => {
+      const invoiceId = await submitted('INV-RUN-1');
+      const blocker = await blockInvoice(invoiceId);
+      const running = reject(invoiceId, 'run-0000001');
+      try {
+        await blocker.waiter();
+        const meanwhile = await reject(invoiceId, 'run-0000001');
+        expect(meanwhile.status).toBe(409);
+        expect(meanwhile.body.code).toBe('idempotency_key_in_progress');
+      } finally {
+        await blocker.release();
+      }
+      const first = await running;
+      expect(first.status).toBe(200);
+      expect(first.body.status).toBe('REJECTED');
+      const retry = await reject(invoiceId, 'run-0000001');
+      expect(retry.status).toBe(200);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(await platform.sql(`SELECT 1 FROM business_events WHERE object_id = $1 AND action = 'invoice.rejected'`, [invoiceId])).toHaveLength(1);
+    });
+
+    it('takes over the claim of a request that died, at once', async () => {
+      const invoiceId = await submitted('INV-DEAD-1');
+      const blocker = await blockInvoice(invoiceId);
+      const dying = reject(invoiceId, 'dead-0000001');
+      try {
+        await platform.sql(`SELECT pg_terminate_backend($1)`, [await blocker.waiter()]);
+        expect((await dying).status).toBe(500);
+      } finally {
+        await blocker.release();
+      }
+      expect(await statusOf(invoiceId)).toBe('SUBMITTED');
+      const retry = await reject(invoiceId, 'dead-0000001');
+      expect(retry.status).toBe(200);
+      expect(retry.body.status).toBe('REJECTED');
+    });
+
+    it('commits nothing when the key was stored meanwhile by another request (the mark must store exactly one row)', async () => {
+      const invoiceId = await submitted('INV-MARK-1');
+      const blocker = await blockInvoice(invoiceId);
+      const running = reject(invoiceId, 'mark-0000001');
+      try {
+        await blocker.waiter();
+        await platform.sql(
+          `INSERT INTO idempotency_keys (organisation_id, key, request_hash, response_status, response_body, expires_at)
+           VALUES ($1, 'mark-0000001', 'another request', 200, '{}', now() + interval '1 day')`,
+          [anchor.id],
+        );
+      } finally {
+        await blocker.release();
+      }
+      const res = await running;
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('idempotency_key_in_progress');
+      expect(await statusOf(invoiceId)).toBe('SUBMITTED');
     });
   });
 });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { Platform, waitFor } from './support/platform';
 import { CNY_TERMS, createActiveProgram, createAnchor, createBank, enrolNewSupplier } from './support/fixtures';
@@ -46,5 +47,23 @@ describe('graceful shutdown of the API', () => {
     expect(await exited).toBe(0);
     const [row] = await platform.sql<{ n: number }>(`SELECT count(*)::int AS n FROM invoices WHERE invoice_number LIKE 'DRAIN-%'`);
     expect(row.n).toBe(10_000);
+  });
+
+  it('listens only on the configured HOST (default 127.0.0.1) and logs the address it really bound', async () => {
+    const { HOST: _unset, ...env } = platform.env;
+    const api = spawn(process.execPath, [API_MAIN], { env: { ...env, PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'text' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    api.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    api.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    try {
+      const [, logged, port] = await waitFor(async () => /listening on (http:\/\/\S+:(\d+))/.exec(log), 30_000);
+      expect(logged).toBe(`http://127.0.0.1:${port}`);
+      expect((await fetch(`${logged}/health/live`)).ok).toBe(true);
+      // Bound to loopback only: the machine's other addresses refuse the connection.
+      const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+      if (external) await expect(fetch(`http://${external.address}:${port}/health/live`)).rejects.toThrow();
+    } finally {
+      api.kill('SIGTERM');
+    }
   });
 });

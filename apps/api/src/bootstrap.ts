@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@scf/config';
 import { ApiModule } from './api.module';
+import { requireJsonBodies } from './http/content-type';
 import { documentCrossCuttingBehaviour } from './http/openapi-conventions';
 import { validationPipe } from './http/validation';
 import { applyHttpSecurity } from './security/http-security';
@@ -31,6 +32,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
     bodyParser: false,
   });
   applyHttpSecurity(app, config);
+  app.use(requireJsonBodies);
   app.use(jsonBodies());
   app.useGlobalPipes(validationPipe);
   const document = buildOpenApi(app);

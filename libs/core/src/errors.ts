@@ -8,6 +8,7 @@ export type DomainErrorKind =
   | 'FORBIDDEN' // 403: the caller may see it but not do this
   | 'CONFLICT' // 409: the current state or a limit forbids it
   | 'UNPROCESSABLE' // 422: well-formed but refers to something incompatible (e.g. a reused idempotency key)
+  | 'UNSUPPORTED_MEDIA_TYPE' // 415: a body in a format the API does not read
   | 'UNAUTHENTICATED'; // 401
 
 export interface FieldViolation {

@@ -3,6 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@scf/config';
 import { IsoDate, notFound, todayIn } from '@scf/core';
 
+/** Moves the manual clock (CLOCK=manual) to a date; shared by ClockService and the clock:set command. */
+export const SET_BUSINESS_DATE_SQL = `INSERT INTO clock (id, business_date) VALUES (true, $1) ON CONFLICT (id) DO UPDATE SET business_date = EXCLUDED.business_date`;
+
 /**
  * The business date. In production a program's "today" is the date in its business time zone
  * (07:00 in Beijing is that day there, though UTC is still on the day before); with CLOCK=manual
@@ -35,10 +38,7 @@ export class ClockService {
   }
 
   async set(date: IsoDate): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO clock (id, business_date) VALUES (true, $1) ON CONFLICT (id) DO UPDATE SET business_date = EXCLUDED.business_date`,
-      [date],
-    );
+    await this.dataSource.query(SET_BUSINESS_DATE_SQL, [date]);
   }
 
   private async manualDate(): Promise<IsoDate | undefined> {

@@ -16,6 +16,7 @@ import { InvoiceNumberKey1764300040000 } from './migrations/1764300040000-invoic
 import { Discharges1764300040010 } from './migrations/1764300040010-discharges';
 import { BusinessCalendars1764300050000 } from './migrations/1764300050000-business-calendars';
 import { Servicing1764300060000 } from './migrations/1764300060000-servicing';
+import { IdempotencyOneTransaction1764300080000 } from './migrations/1764300080000-idempotency-one-transaction';
 
 // Business dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process's time zone.
 types.setTypeParser(types.builtins.DATE, (value: string) => value);
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   Discharges1764300040010,
   BusinessCalendars1764300050000,
   Servicing1764300060000,
+  IdempotencyOneTransaction1764300080000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -641,7 +641,7 @@ export class PaymentsService implements OnModuleInit {
       receivableId,
       actor.organisationId,
     ]);
-    if (!row) throw notFound('receivable');
+    if (!row) throw notFound('receivable', 'id');
     return row;
   }
 

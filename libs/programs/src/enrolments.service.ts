@@ -289,7 +289,7 @@ export class EnrolmentsService {
       `${ENROLMENT_VIEW_SQL} WHERE e.id = $1 AND ${enrolmentVisibilitySql(actor, 'e', 'p', '$2')}`,
       [enrolmentId, actor.organisationId],
     );
-    if (!row) throw notFound('enrolment');
+    if (!row) throw notFound('enrolment', 'enrolmentId');
     return enrolmentView(actor, row);
   }
 

@@ -157,7 +157,7 @@ export class ProgramsService {
       .where('p.id = :id', { id: programId })
       .andWhere(programVisibilitySql(actor), { org: actor.organisationId })
       .getOne();
-    if (!program) throw notFound('program');
+    if (!program) throw notFound('program', 'programId');
     return program;
   }
 
@@ -328,7 +328,7 @@ export class ProgramsService {
       where: { id, bankId: actor.organisationId },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
-    if (!program) throw notFound('program');
+    if (!program) throw notFound('program', 'programId');
     return program;
   }
 

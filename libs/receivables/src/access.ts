@@ -58,7 +58,7 @@ export async function programOfSupplier(manager: EntityManager, actor: Actor, pr
       WHERE p.id = $1`,
     [programId, actor.organisationId],
   );
-  if (!program) throw notFound('program');
+  if (!program) throw notFound('program', 'programId');
   const gate = assertOpenForBusiness(program, businessDate);
   if (!ENROLLED.includes(program.enrolment_status)) {
     throw conflict('enrolment_not_active', `your enrolment in this program is ${program.enrolment_status}`);
@@ -73,7 +73,7 @@ export async function programOfAnchor(manager: EntityManager, actor: Actor, prog
     `SELECT id, anchor_id, currency, status, valid_from, valid_to FROM programs WHERE id = $1 AND anchor_id = $2`,
     [programId, actor.organisationId],
   );
-  if (!program) throw notFound('program');
+  if (!program) throw notFound('program', 'programId');
   return assertOpenForBusiness(program, businessDate);
 }
 

@@ -382,7 +382,7 @@ export class InvoicesService implements OnModuleInit {
          FROM invoices i WHERE i.id = $1 AND ${visibleTo(actor, 'i', '$2')}`,
       [invoiceId, actor.organisationId],
     );
-    if (!invoice) throw notFound('invoice');
+    if (!invoice) throw notFound('invoice', 'invoiceId');
     return redact(actor, 'invoice', withFlags(actor, invoice));
   }
 

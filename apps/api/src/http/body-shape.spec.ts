@@ -21,4 +21,21 @@ describe('assertPlainBody', () => {
     const body = JSON.parse(`{"name":"x","nested":{"${key}":{"isAdmin":true}}}`);
     expect(() => assertPlainBody(body)).toThrow(expect.objectContaining({ code: 'validation_failed', details: expect.objectContaining({ field: `nested.${key}` }) }));
   });
+
+  it.each([
+    ['a NUL', 'Acme\u0000 Ltd'],
+    ['a lone high surrogate', 'Acme \ud800'],
+    ['a lone low surrogate', '\udc00 Acme'],
+    ['a reversed pair', '\udc00\ud800'],
+  ])('refuses %s in any string, naming its field', (_, text) => {
+    const body = { name: 'ok', rows: [{ reason: 'ok' }, { reason: text }] };
+    expect(() => assertPlainBody(body)).toThrow(
+      expect.objectContaining({ code: 'validation_failed', details: expect.objectContaining({ field: 'rows[1].reason', violations: [expect.objectContaining({ rule: 'malformed_text' })] }) }),
+    );
+    expect(() => assertPlainBody(text)).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'body' }) }));
+  });
+
+  it('accepts paired surrogates (emoji, rare CJK) and other control characters', () => {
+    expect(() => assertPlainBody({ name: '供应商 🙂 𠮷', reason: 'tab\there\nnewline' })).not.toThrow();
+  });
 });

@@ -3,12 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { catchError, from, Observable, of, switchMap, throwError } from 'rxjs';
+import { from, lastValueFrom, Observable, of, switchMap, throwError } from 'rxjs';
 import { DomainError } from '@scf/core';
 import { canonicalJson } from '@scf/audit';
 import { Actor } from '@scf/identity';
 import { assertPlainBody } from './body-shape';
-import { IdempotencyService } from './idempotency.service';
+import { ClaimedRequest, IdempotencyService } from './idempotency.service';
 import { storedForReplay } from '../security/secret-responses';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -25,9 +25,10 @@ export const RequiresIdempotencyKey = () =>
 /**
  * Every authenticated POST honours an Idempotency-Key: same key + same body → the first response
  * replayed (status and body) with nothing done twice; same key + other body → 422; the same key
- * still executing → 409 (retry later); carried out but its response never stored (the process
- * died in between) → 409 `idempotency_key_response_lost`, never a second execution.
- * Keys are scoped to the caller's organisation and kept for IDEMPOTENCY_TTL_HOURS (24 h at least).
+ * still executing → 409 (retry shortly). The request runs in one transaction that stores its
+ * response with its writes (IdempotencyService), so a retry after a lost response replays it and
+ * a retry after a failure runs afresh. Keys are scoped to the caller's organisation and kept for
+ * IDEMPOTENCY_TTL_HOURS (24 h at least).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -61,26 +62,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
             return throwError(() => new DomainError('UNPROCESSABLE', 'idempotency_key_reused', 'this Idempotency-Key was used with a different request', { field: 'Idempotency-Key' }));
           case 'in_progress':
             return throwError(() => new DomainError('CONFLICT', 'idempotency_key_in_progress', 'a request with this Idempotency-Key is still being processed: retry shortly'));
-          case 'response_lost':
-            return throwError(
-              () =>
-                new DomainError(
-                  'CONFLICT',
-                  'idempotency_key_response_lost',
-                  'the request with this Idempotency-Key was carried out, but the server stopped before storing its response: read the resulting objects instead of retrying',
-                ),
-            );
           case 'replay':
             response.status(claim.status);
             response.setHeader('Idempotent-Replayed', 'true');
             return of(claim.body);
           case 'claimed':
-            return new Observable((subscriber) => this.keys.within(organisationId, header, () => next.handle().subscribe(subscriber))).pipe(
-              switchMap((body) => from(this.keys.complete(organisationId, header, response.statusCode, storedForReplay(response, body))).pipe(switchMap(() => of(body)))),
-              catchError((error) => from(this.keys.release(organisationId, header)).pipe(switchMap(() => throwError(() => error)))),
-            );
+            return from(this.run(claim.request, next, response));
         }
       }),
     );
+  }
+
+  private async run(claimed: ClaimedRequest, next: CallHandler, response: Response): Promise<unknown> {
+    let body: unknown;
+    try {
+      body = await this.keys.within(claimed, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
+    } catch (error) {
+      await this.keys.abandon(claimed);
+      throw error;
+    }
+    await this.keys.complete(claimed, response.statusCode, storedForReplay(response, body));
+    return body;
   }
 }

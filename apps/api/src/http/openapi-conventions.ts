@@ -5,8 +5,7 @@ export const IDEMPOTENCY_REFUSED = 'x-idempotency-key-refused';
 
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
 const KEY_DESCRIPTION = 'optional; 8–128 characters [A-Za-z0-9_-:.]; a retry with the same key and body replays the first response';
-const IN_FLIGHT_CONFLICTS =
-  'with an Idempotency-Key: the first request with it is still running (`idempotency_key_in_progress`, retry shortly), or it ran but its response was lost (`idempotency_key_response_lost`)';
+const IN_FLIGHT_CONFLICTS = 'with an Idempotency-Key: the first request with it is still running (`idempotency_key_in_progress`, retry shortly)';
 
 const problem = (description: string): ResponseObject => ({
   description,

@@ -10,6 +10,7 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   CONFLICT: HttpStatus.CONFLICT,
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
   UNPROCESSABLE: HttpStatus.UNPROCESSABLE_ENTITY,
+  UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 };
 
 const PG_CODES: Record<string, { status: number; code: string; detail: string }> = {

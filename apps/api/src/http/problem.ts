@@ -11,10 +11,10 @@ class ProblemViolation {
 
 /** RFC 9457 problem details; `code` is the stable machine-readable reason. */
 export class Problem {
-  @ApiProperty({ example: `${PROBLEM_TYPE_BASE}limit_exceeded` }) type: string;
+  @ApiProperty({ example: `${PROBLEM_TYPE_BASE}sub_limit_exceeded` }) type: string;
   @ApiProperty({ example: 'Conflict' }) title: string;
   @ApiProperty({ example: 409 }) status: number;
-  @ApiProperty({ example: 'limit_exceeded' }) code: string;
+  @ApiProperty({ example: 'sub_limit_exceeded' }) code: string;
   @ApiProperty() detail: string;
   @ApiPropertyOptional({ example: 'subLimit' }) field?: string;
   @ApiPropertyOptional({ type: [ProblemViolation] }) violations?: ProblemViolation[];

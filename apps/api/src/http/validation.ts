@@ -14,10 +14,10 @@ function flatten(errors: ValidationError[], prefix = ''): FieldViolation[] {
   });
 }
 
-/** Checks a body's shape (depth, prototype-named keys) before class-transformer walks it. */
+/** Checks a body's or query's shape (depth, prototype-named keys, malformed text) before class-transformer walks it. */
 class BodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body') assertPlainBody(value);
+    if (metadata.type === 'body' || metadata.type === 'query') assertPlainBody(value);
     return super.transform(value, metadata);
   }
 }

@@ -133,7 +133,7 @@ export class OrganisationsController {
     @Body() body: NewUserDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<InvitedUserDto> {
-    if (id !== actor.organisationId) throw notFound('organisation');
+    if (id !== actor.organisationId) throw notFound('organisation', 'id');
     if (!body.roles?.length) throw invalid('roles_required', 'name at least one role for the new user', 'roles');
     const { user, invitation } = await this.organisations.addUser({
       organisationId: id,
