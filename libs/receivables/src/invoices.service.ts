@@ -456,26 +456,51 @@ export class InvoicesService implements OnModuleInit {
   /**
    * Flags each new invoice against the live invoices under its anchor written before it (earlier
    * rows of the same batch included): the same number from another supplier, or the same supplier,
-   * amount and dates under another number. Three matches per rule are enough to make the anchor look.
+   * amount and dates under another number. Three matches per rule are enough to make the anchor
+   * look, the earliest first. The work is linear in the batch: invoices on file are looked up once
+   * per distinct number or fingerprint (not per row), and a batch's own earlier rows are found by
+   * ranking, since 10,000 invoices of one amount and date are an ordinary monthly file.
    */
   private async flagNearDuplicates(manager: EntityManager, invoiceIds: string[]): Promise<void> {
     await manager.query(
-      `WITH fresh AS (SELECT id, n FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n))
+      `WITH fresh AS (
+         SELECT t.id, t.n, i.anchor_id, i.supplier_id, i.invoice_number_key, i.currency, i.amount, i.issue_date, i.due_date,
+                row_number() OVER (PARTITION BY i.anchor_id, i.supplier_id, i.currency, i.amount, i.issue_date, i.due_date ORDER BY t.n) AS r
+           FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) JOIN invoices i ON i.id = t.id),
+       numbers AS (SELECT DISTINCT anchor_id, supplier_id, invoice_number_key FROM fresh),
+       fingerprints AS (SELECT DISTINCT anchor_id, supplier_id, currency, amount, issue_date, due_date FROM fresh),
+       number_on_file AS (
+         SELECT g.anchor_id, g.supplier_id, g.invoice_number_key, m.id AS matched_id, m.created_at FROM numbers g CROSS JOIN LATERAL (
+           SELECT o.id, o.created_at FROM invoices o
+            WHERE o.anchor_id = g.anchor_id AND o.invoice_number_key = g.invoice_number_key AND o.supplier_id <> g.supplier_id
+              AND o.status <> 'REJECTED' AND o.id NOT IN (SELECT id FROM fresh)
+            ORDER BY o.created_at, o.id LIMIT 3) m),
+       fingerprint_on_file AS (
+         SELECT g.anchor_id, g.supplier_id, g.currency, g.amount, g.issue_date, g.due_date, m.id AS matched_id, m.created_at
+           FROM fingerprints g CROSS JOIN LATERAL (
+           SELECT o.id, o.created_at FROM invoices o
+            WHERE o.supplier_id = g.supplier_id AND o.anchor_id = g.anchor_id AND o.currency = g.currency AND o.amount = g.amount
+              AND o.issue_date = g.issue_date AND o.due_date = g.due_date AND o.status <> 'REJECTED' AND o.id NOT IN (SELECT id FROM fresh)
+            ORDER BY o.created_at, o.id LIMIT 3) m),
+       candidates AS (
+         SELECT f.id, c.matched_id, 'NUMBER_OF_ANOTHER_SUPPLIER' AS rule, 0 AS batch, c.created_at AS at, 0::bigint AS n
+           FROM fresh f JOIN number_on_file c USING (anchor_id, supplier_id, invoice_number_key)
+         UNION ALL
+         SELECT f.id, c.matched_id, 'SAME_AMOUNT_AND_DATES', 0, c.created_at, 0
+           FROM fresh f JOIN fingerprint_on_file c USING (anchor_id, supplier_id, currency, amount, issue_date, due_date)
+         UNION ALL
+         SELECT b.id, a.id, 'NUMBER_OF_ANOTHER_SUPPLIER', 1, NULL, a.n
+           FROM fresh b JOIN fresh a ON a.anchor_id = b.anchor_id AND a.invoice_number_key = b.invoice_number_key
+                                    AND a.supplier_id <> b.supplier_id AND a.n < b.n
+         UNION ALL
+         SELECT b.id, a.id, 'SAME_AMOUNT_AND_DATES', 1, NULL, a.n
+           FROM fresh b JOIN fresh a ON a.anchor_id = b.anchor_id AND a.supplier_id = b.supplier_id AND a.currency = b.currency
+                                    AND a.amount = b.amount AND a.issue_date = b.issue_date AND a.due_date = b.due_date
+                                    AND a.r <= 3 AND a.r < b.r)
        INSERT INTO invoice_duplicate_flags (invoice_id, matched_invoice_id, rule)
-       SELECT i.id, m.id, m.rule
-         FROM fresh f JOIN invoices i ON i.id = f.id
-         CROSS JOIN LATERAL (
-           (SELECT o.id, 'NUMBER_OF_ANOTHER_SUPPLIER' AS rule FROM invoices o
-             WHERE o.anchor_id = i.anchor_id AND o.invoice_number_key = i.invoice_number_key AND o.supplier_id <> i.supplier_id
-               AND o.status <> 'REJECTED' AND NOT EXISTS (SELECT 1 FROM fresh l WHERE l.id = o.id AND l.n >= f.n)
-             ORDER BY o.created_at, o.id LIMIT 3)
-           UNION ALL
-           (SELECT o.id, 'SAME_AMOUNT_AND_DATES' FROM invoices o
-             WHERE o.supplier_id = i.supplier_id AND o.anchor_id = i.anchor_id AND o.amount = i.amount
-               AND o.issue_date = i.issue_date AND o.due_date = i.due_date AND o.currency = i.currency AND o.id <> i.id
-               AND o.status <> 'REJECTED' AND NOT EXISTS (SELECT 1 FROM fresh l WHERE l.id = o.id AND l.n >= f.n)
-             ORDER BY o.created_at, o.id LIMIT 3)
-         ) m`,
+       SELECT id, matched_id, rule
+         FROM (SELECT c.*, row_number() OVER (PARTITION BY c.id, c.rule ORDER BY c.batch, c.at, c.n, c.matched_id) AS k FROM candidates c) ranked
+        WHERE k <= 3`,
       [invoiceIds],
     );
   }
