@@ -92,9 +92,9 @@ describe('outbox', () => {
 
   it('housekeeping drops expired idempotency keys and long-relayed outbox rows only', async () => {
     await platform.sql(
-      `INSERT INTO idempotency_keys (organisation_id, key, request_hash, state, expires_at)
-       VALUES (gen_random_uuid(), 'expired-key', 'h', 'DONE', now() - interval '1 hour'),
-              (gen_random_uuid(), 'live-key', 'h', 'DONE', now() + interval '23 hours')`,
+      `INSERT INTO idempotency_keys (organisation_id, key, request_hash, response_status, expires_at)
+       VALUES (gen_random_uuid(), 'expired-key', 'h', 201, now() - interval '1 hour'),
+              (gen_random_uuid(), 'live-key', 'h', 201, now() + interval '23 hours')`,
     );
     await platform.sql(
       `INSERT INTO outbox (queue, job_name, payload, relayed_at) VALUES ('offers', 'offers.generate', '{}', now() - interval '8 days')`,
