@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DailyFinancingHandler } from '@scf/financing';
 import { Platform } from './support/platform';
-import { auth, Bank, CNY_TERMS, createAnchor, createBank, createSupplier, ProgramTermsInput, Session, Supplier } from './support/fixtures';
+import { auth, CNY_TERMS, createSupplier, ProgramTermsInput, Session } from './support/fixtures';
 import { seedOfferedReceivable } from './support/financing-fixtures';
-import { seedEnrolment, seedProgram } from './support/program-seeds';
+import { seedEnrolment, SeededWorld, seedWorld } from './support/program-seeds';
 
 /**
  * Credit controls at every step (issue 8), each a regression test of a reproduction: a request
@@ -23,23 +23,11 @@ describe('credit controls', () => {
   });
   afterAll(() => platform.stop());
 
-  interface World {
-    bank: Bank;
-    anchor: { id: string; admin: Session };
-    program: { id: string; currency: string };
-    supplier: Supplier;
-    enrolmentId: string;
-  }
+  type World = SeededWorld;
 
   /** An ACTIVE CNY program with one APPROVED supplier; advances of 900,000.00 wait for the checker. */
-  async function world(terms: ProgramTermsInput = {}, subLimit = '9000000.00'): Promise<World> {
-    const bank = await createBank(platform);
-    const anchor = await createAnchor(platform, bank);
-    const program = await seedProgram(platform, bank, anchor.id, { ...CNY_TERMS, autoApprovalThreshold: '500000.00', ...terms });
-    const supplier = await createSupplier(platform);
-    const enrolmentId = await seedEnrolment(platform, bank, program.id, supplier.id, subLimit);
-    return { bank, anchor, program, supplier, enrolmentId };
-  }
+  const world = (terms: ProgramTermsInput = {}, subLimit = '9000000.00') =>
+    seedWorld(platform, { ...CNY_TERMS, autoApprovalThreshold: '500000.00', ...terms }, subLimit);
 
   /** domain.md's first example (A 900,000.00, N 888,116.25 on 2026-03-01) unless another face is given. */
   const offer = (w: World, amount = '1000000.00', valueDate = '2026-03-01') =>

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Platform, waitFor } from './support/platform';
 import {
   auth,
-  Bank,
   CNY_TERMS,
   confirmedInvoice,
   createActiveProgram,
@@ -13,14 +12,13 @@ import {
   ProgramTermsInput,
   Session,
   createSupplier,
-  Supplier,
 } from './support/fixtures';
 import {
   awaitOpenOffer,
   runDailyFinancing,
   seedOfferedReceivable,
 } from './support/financing-fixtures';
-import { seedEnrolment, seedProgram } from './support/program-seeds';
+import { seedEnrolment, seedProgram, SeededWorld, seedWorld } from './support/program-seeds';
 
 /**
  * Financing end to end: acceptance reserves limit atomically, approval, funding re-priced on the
@@ -37,13 +35,7 @@ describe('financing', () => {
   });
   afterAll(() => platform.stop());
 
-  interface World {
-    bank: Bank;
-    anchor: { id: string; admin: Session };
-    program: { id: string; currency: string };
-    supplier: Supplier;
-    enrolmentId: string;
-  }
+  type World = SeededWorld;
 
   /** Program, enrolment and supplier through the API, with the maker-checker approvals. */
   async function worldOverHttp(terms: ProgramTermsInput, subLimit: string): Promise<World> {
@@ -55,14 +47,7 @@ describe('financing', () => {
   }
 
   /** The same, seeded straight into the database for the narrower scenarios. */
-  async function world(terms: ProgramTermsInput = CNY_TERMS, subLimit = '5000000.00'): Promise<World> {
-    const bank = await createBank(platform);
-    const anchor = await createAnchor(platform, bank);
-    const program = await seedProgram(platform, bank, anchor.id, terms);
-    const supplier = await createSupplier(platform);
-    const enrolmentId = await seedEnrolment(platform, bank, program.id, supplier.id, subLimit);
-    return { bank, anchor, program, supplier, enrolmentId };
-  }
+  const world = (terms: ProgramTermsInput = CNY_TERMS, subLimit = '5000000.00') => seedWorld(platform, terms, subLimit);
 
   /** The receivable of domain.md's first example with its open offer valued on 2026-03-01. */
   const cnyOffer = (w: World, amount = '1000000.00') =>

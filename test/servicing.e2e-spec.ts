@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { JOBS, QUEUES } from '@scf/queue';
 import { Platform, waitFor } from './support/platform';
-import { auth, Bank, CNY_TERMS, createAnchor, createBank, createSupplier, ProgramTermsInput, Session, Supplier } from './support/fixtures';
+import { auth, CNY_TERMS, ProgramTermsInput, Session } from './support/fixtures';
 import { runDailyFinancing, seedOfferedReceivable } from './support/financing-fixtures';
-import { seedEnrolment, seedProgram } from './support/program-seeds';
+import { SeededWorld, seedWorld } from './support/program-seeds';
 import { seedFundedFinancings } from './support/servicing-fixtures';
 
 /**
@@ -24,22 +24,9 @@ describe('servicing', () => {
   });
   afterAll(() => platform.stop());
 
-  interface World {
-    bank: Bank;
-    anchor: { id: string; admin: Session };
-    program: { id: string; currency: string };
-    supplier: Supplier;
-    enrolmentId: string;
-  }
+  type World = SeededWorld;
 
-  async function world(terms: ProgramTermsInput = CNY_TERMS, subLimit = '5000000.00'): Promise<World> {
-    const bank = await createBank(platform);
-    const anchor = await createAnchor(platform, bank);
-    const program = await seedProgram(platform, bank, anchor.id, terms);
-    const supplier = await createSupplier(platform);
-    const enrolmentId = await seedEnrolment(platform, bank, program.id, supplier.id, subLimit);
-    return { bank, anchor, program, supplier, enrolmentId };
-  }
+  const world = (terms: ProgramTermsInput = CNY_TERMS, subLimit = '5000000.00') => seedWorld(platform, terms, subLimit);
 
   const post = (session: Session, path: string, body: object) =>
     platform.http().post(path).set(auth(session)).set('Idempotency-Key', randomUUID()).send(body);

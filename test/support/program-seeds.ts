@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defaultBusinessTimeZone } from '@scf/core';
-import { Bank, CNY_TERMS, EVERY_DAY_CALENDAR, ProgramTermsInput } from './fixtures';
+import { Bank, CNY_TERMS, createAnchor, createBank, createSupplier, EVERY_DAY_CALENDAR, ProgramTermsInput, Session, Supplier } from './fixtures';
 import { Platform } from './platform';
 import { verifyPayoutAccount } from './payout-fixtures';
 
@@ -55,4 +55,23 @@ export async function seedEnrolment(platform: Platform, bank: Bank, programId: s
   );
   await verifyPayoutAccount(platform, bank, supplierId);
   return enrolment.id;
+}
+
+/** A bank, an anchor it onboarded, an ACTIVE program between them and one supplier APPROVED in it. */
+export interface SeededWorld {
+  bank: Bank;
+  anchor: { id: string; admin: Session };
+  program: { id: string; currency: string };
+  supplier: Supplier;
+  enrolmentId: string;
+}
+
+/** The parties of a financing over HTTP where they log in, with program and enrolment seeded. */
+export async function seedWorld(platform: Platform, terms: ProgramTermsInput = CNY_TERMS, subLimit = '5000000.00'): Promise<SeededWorld> {
+  const bank = await createBank(platform);
+  const anchor = await createAnchor(platform, bank);
+  const program = await seedProgram(platform, bank, anchor.id, terms);
+  const supplier = await createSupplier(platform);
+  const enrolmentId = await seedEnrolment(platform, bank, program.id, supplier.id, subLimit);
+  return { bank, anchor, program, supplier, enrolmentId };
 }
