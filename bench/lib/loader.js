@@ -49,11 +49,13 @@ async function loadParties(db, { programs, suppliers }) {
              $hash$${hash}$hash$, '{ANCHOR_ADMIN,ANCHOR_PAYABLES}'
         FROM generate_series(0, ${programs - 1}) p;
 
+    -- Every day a business day, as the tests' programs: the figures price the same dates as before calendars.
+    INSERT INTO calendars (bank_id, code, name, weekend_days) VALUES (${BANK_ID}, 'EVERYDAY', 'Every day', '{}');
     INSERT INTO programs (id, bank_id, anchor_id, name, currency, limit_amount, valid_from, valid_to, base_rate, margin,
                           advance_rate, fee_rate, day_count_basis, min_tenor_days, max_tenor_days, grace_days, penalty_rate,
-                          offer_validity_days, auto_approval_threshold, status, created_by, approved_by)
+                          offer_validity_days, auto_approval_threshold, time_zone, calendar_code, status, created_by, approved_by)
       SELECT ${programId('p')}, ${BANK_ID}, ${anchorId('p')}, 'Bench program ' || p, 'CNY', 10000000000000, '2026-01-01', '2027-12-31',
-             0.0385, 0.0120, 0.90, 0.001, 360, 7, 180, 5, 0.18, 30, 1000000000000, 'ACTIVE',
+             0.0385, 0.0120, 0.90, 0.001, 360, 7, 180, 5, 0.18, 30, 1000000000000, 'Asia/Shanghai', 'EVERYDAY', 'ACTIVE',
              ${user(`'bank-maker'`)}, ${user(`'bank-checker'`)}
         FROM generate_series(0, ${programs - 1}) p;
 
