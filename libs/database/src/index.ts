@@ -6,3 +6,4 @@ export * from './clock.service';
 export * from './business-days.service';
 export * from './migrate';
 export * from './invariants';
+export * from './constraint-violation';

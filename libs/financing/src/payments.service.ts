@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, BusinessEvent } from '@scf/audit';
 import {
   compareDates,
@@ -14,7 +14,7 @@ import {
   parseAmount,
   parseIsoDate,
 } from '@scf/core';
-import { ClockService } from '@scf/database';
+import { ClockService, isUniqueViolation } from '@scf/database';
 import { Actor, hasRole, Role } from '@scf/identity';
 import { OffersService } from '@scf/offers';
 import { LimitsService } from '@scf/programs';
@@ -282,7 +282,7 @@ export class PaymentsService implements OnModuleInit {
           [payment.id, payment.program_id, reason, actor.userId],
         )
         .catch((error: unknown) => {
-          if (isUniqueViolation(error)) throw conflict('reversal_pending', 'a reversal of this payment is already proposed');
+          if (isUniqueViolation(error, 'payment_reversals_one_open_per_payment')) throw conflict('reversal_pending', 'a reversal of this payment is already proposed');
           throw error;
         });
       await this.audit.record(manager, [
@@ -403,7 +403,7 @@ export class PaymentsService implements OnModuleInit {
     try {
       return await work();
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('already_paid', 'a payment of this receivable is already recorded');
+      if (isUniqueViolation(error, 'payments_one_unfinanced_per_receivable')) throw conflict('already_paid', 'a payment of this receivable is already recorded');
       throw error;
     }
   }
@@ -788,6 +788,3 @@ export function assertBankChecker(actor: Actor): void {
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error as { code?: string }).code === '23505';
-}

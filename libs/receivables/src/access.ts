@@ -89,11 +89,6 @@ export async function approvedSuppliers(manager: EntityManager, programId: strin
   return new Set(rows.map((row) => row.supplier_id));
 }
 
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const failure = error as { code?: unknown; constraint?: unknown } | null;
-  return failure?.code === '23505' && failure.constraint === constraint;
-}
-
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));

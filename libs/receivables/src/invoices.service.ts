@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, BusinessEvent } from '@scf/audit';
 import { conflict, Decimal, FieldViolation, forbidden, formatAmount, invalid, notFound, parseAmount } from '@scf/core';
 import { Actor, OrganisationType } from '@scf/identity';
-import { ClockService } from '@scf/database';
+import { ClockService, isUniqueViolation } from '@scf/database';
 import { OffersService } from '@scf/offers';
 import { redact } from '@scf/programs';
 import { JOBS, OutboxMessage, OutboxService } from '@scf/queue';
@@ -12,7 +12,6 @@ import {
   assertAnchor,
   chunk,
   approvedSuppliers,
-  isUniqueViolation,
   ProgramGate,
   programOfAnchor,
   programOfSupplier,
